@@ -1,0 +1,15 @@
+namespace ClusterDashboard.Coordination;
+
+/// <summary>
+/// What one node currently sees of the cluster: the election queue, the leader it implies and the registered
+/// members. Snapshots are immutable so the UI and the hub can share one without copying.
+/// </summary>
+public sealed record ClusterSnapshot(
+    LeaderInfo? Leader,
+    IReadOnlyList<CandidateInfo> Candidates,
+    IReadOnlyList<MemberInfo> Members,
+    long Zxid,
+    DateTimeOffset ObservedAt)
+{
+    public static ClusterSnapshot Empty(DateTimeOffset at) => new(null, [], [], 0, at);
+}

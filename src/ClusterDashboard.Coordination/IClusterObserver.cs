@@ -1,0 +1,13 @@
+namespace ClusterDashboard.Coordination;
+
+/// <summary>A live, read-only view of the cluster kept by a session that faults never touch.</summary>
+public interface IClusterObserver
+{
+    ClusterSnapshot Current { get; }
+
+    /// <summary>Raised after every change of <see cref="Current"/>; handlers must not block.</summary>
+    event Action<ClusterSnapshot>? SnapshotChanged;
+
+    /// <summary>Raised for every znode change under the cluster paths, in ZooKeeper's order; must not block.</summary>
+    event Action<ZnodeChange>? ZnodeChanged;
+}

@@ -1,0 +1,18 @@
+namespace ClusterDashboard.Coordination;
+
+/// <summary>This node's candidacy in the election.</summary>
+public interface IElectionParticipant
+{
+    string NodeId { get; }
+
+    LeadershipState State { get; }
+
+    /// <summary>The fencing token while <see cref="State"/> is Leader, else null.</summary>
+    long? Epoch { get; }
+
+    /// <summary>The candidate znode of the current session, if any.</summary>
+    string? Znode { get; }
+
+    /// <summary>Raised on every transition, in order; handlers must not block.</summary>
+    event Action<LeadershipChange>? LeadershipChanged;
+}

@@ -1,0 +1,8 @@
+namespace ClusterDashboard.Coordination;
+
+public enum ZnodeChangeKind
+{
+    Created,
+    Deleted,
+    DataChanged,
+}

@@ -1,0 +1,3 @@
+namespace ClusterDashboard.ZooKeeper;
+
+public sealed record AclResult(IReadOnlyList<Acl> Acl, Stat Stat);

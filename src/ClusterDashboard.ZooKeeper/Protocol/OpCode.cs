@@ -1,0 +1,36 @@
+namespace ClusterDashboard.ZooKeeper.Protocol;
+
+/// <summary>Request types on the wire (ZooDefs.OpCode).</summary>
+internal enum OpCode
+{
+    Notification = 0,
+    Create = 1,
+    Delete = 2,
+    Exists = 3,
+    GetData = 4,
+    SetData = 5,
+    GetAcl = 6,
+    SetAcl = 7,
+    GetChildren = 8,
+    Sync = 9,
+    Ping = 11,
+    GetChildren2 = 12,
+    Check = 13,
+    Multi = 14,
+    Create2 = 15,
+    Reconfig = 16,
+    CheckWatches = 17,
+    RemoveWatches = 18,
+    CreateContainer = 19,
+    CreateTtl = 21,
+    MultiRead = 22,
+    Auth = 100,
+    SetWatches = 101,
+    GetEphemerals = 103,
+    GetAllChildrenNumber = 104,
+    SetWatches2 = 105,
+    AddWatch = 106,
+    WhoAmI = 107,
+    CloseSession = -11,
+    Error = -1,
+}

@@ -1,0 +1,397 @@
+using System.Globalization;
+using System.Text;
+using ClusterDashboard.ZooKeeper.Internal;
+using ClusterDashboard.ZooKeeper.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClusterDashboard.ZooKeeper;
+
+/// <summary>
+/// A ZooKeeper session over one pipelined connection at a time. Requests are matched to replies by order and xid;
+/// when a connection drops, outstanding requests fail with ConnectionLoss and the client resumes the same session on
+/// the next server, re-arming its watches. Callbacks (watches, <see cref="StateChanged"/>) run one at a time in the
+/// server's order and must not block.
+/// </summary>
+public sealed partial class ZooKeeperClient : IAsyncDisposable
+{
+    private readonly ZooKeeperClientOptions _options;
+    private readonly ConnectString _connectString;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly EventDispatcher _dispatcher;
+    private readonly WatchRegistry _watches = new();
+
+    private ZooKeeperClient(ZooKeeperClientOptions options, ILogger logger, TimeProvider time)
+    {
+        _options = options;
+        _connectString = ConnectString.Parse(options.ConnectString);
+        _logger = logger;
+        _time = time;
+        _dispatcher = new EventDispatcher(logger);
+        foreach (var credentials in options.DigestAuth)
+        {
+            _auth.Add(("digest", Encoding.UTF8.GetBytes(credentials)));
+        }
+    }
+
+    /// <summary>Raised on every state change, in order with watch events.</summary>
+    public event Action<ConnectionState>? StateChanged;
+
+    public ConnectionState State
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>The session id (0 before the first connection).</summary>
+    public long SessionId => _sessionId;
+
+    public string SessionIdHex => "0x" + _sessionId.ToString("x", CultureInfo.InvariantCulture);
+
+    /// <summary>The timeout the server granted; every client timer derives from it.</summary>
+    public TimeSpan SessionTimeout => TimeSpan.FromMilliseconds(NegotiatedTimeoutMs);
+
+    /// <summary>The highest zxid seen in any reply; sent on reconnect so no server older than that serves us.</summary>
+    public long LastZxidSeen => Volatile.Read(ref _lastZxid);
+
+    /// <summary>The server currently connected to, "host:port", or null.</summary>
+    public string? ConnectedServer { get; private set; }
+
+    /// <summary>Creates a client and waits until its session is established.</summary>
+    public static async Task<ZooKeeperClient> ConnectAsync(
+        ZooKeeperClientOptions options,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
+    {
+        var client = Create(options, loggerFactory, timeProvider);
+        try
+        {
+            await client.WaitForStateAsync(s => s == ConnectionState.Connected, cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Creates a client that starts connecting in the background.</summary>
+    public static ZooKeeperClient Create(ZooKeeperClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var client = new ZooKeeperClient(
+            options,
+            (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ZooKeeperClient>(),
+            timeProvider ?? TimeProvider.System);
+        client.StartSession();
+        return client;
+    }
+
+    /// <summary>Waits until the state satisfies <paramref name="predicate"/>. A final state that does not satisfy it
+    /// (expired, closed, auth failed) throws, so a waiter never waits for something that cannot happen.</summary>
+    public async Task<ConnectionState> WaitForStateAsync(Func<ConnectionState, bool> predicate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        while (true)
+        {
+            Task signal;
+            ConnectionState state;
+            lock (_stateLock)
+            {
+                state = _state;
+                signal = _stateSignal.Task;
+            }
+
+            if (predicate(state))
+            {
+                return state;
+            }
+
+            if (IsFinalState(state))
+            {
+                throw _finalError ?? new ZooKeeperException(ZooKeeperErrorCode.ClientClosed);
+            }
+
+            await signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<CreateResult> CreateAsync(
+        string path,
+        ReadOnlyMemory<byte>? data,
+        CreateMode mode = CreateMode.Persistent,
+        IReadOnlyList<Acl>? acl = null,
+        TimeSpan? ttl = null,
+        CancellationToken cancellationToken = default)
+    {
+        var sequential = mode is CreateMode.PersistentSequential or CreateMode.EphemeralSequential or CreateMode.PersistentSequentialWithTtl;
+        ZooKeeperPath.Validate(path, sequential);
+        var withTtl = mode is CreateMode.PersistentWithTtl or CreateMode.PersistentSequentialWithTtl;
+        if (withTtl != ttl.HasValue)
+        {
+            throw new ArgumentException(withTtl ? $"Mode {mode} needs a ttl." : $"A ttl needs a TTL mode, not {mode}.", nameof(ttl));
+        }
+
+        var op = mode switch
+        {
+            CreateMode.Container => OpCode.CreateContainer,
+            CreateMode.PersistentWithTtl or CreateMode.PersistentSequentialWithTtl => OpCode.CreateTtl,
+            _ => OpCode.Create2,
+        };
+        var body = RequestBody.Create(ToServerPath(path), data, acl ?? Acl.OpenUnsafe, mode, ttl is { } t ? (long)t.TotalMilliseconds : null);
+        return await SubmitAsync(op, body, path, (ref JuteReader r) => new CreateResult(StripChroot(r.ReadRequiredString("created path")), r.ReadStat()), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<CreateResult> CreateAsync(string path, string? text, CreateMode mode = CreateMode.Persistent, CancellationToken cancellationToken = default) =>
+        CreateAsync(path, text is null ? null : Encoding.UTF8.GetBytes(text), mode, cancellationToken: cancellationToken);
+
+    public async Task DeleteAsync(string path, int version = -1, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        await SubmitAsync(OpCode.Delete, RequestBody.PathVersion(ToServerPath(path), version), path, static (ref JuteReader _) => true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The znode's Stat, or null if it does not exist. A watcher fires on its creation, deletion or data
+    /// change, once.</summary>
+    public Task<Stat?> ExistsAsync(string path, Action<WatchedEvent>? watcher = null, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        var serverPath = ToServerPath(path);
+        var request = new PendingRequest<Stat?>(
+            OpCode.Exists,
+            RequestBody.PathWatch(serverPath, watcher is not null),
+            path,
+            static (ref JuteReader r) => r.ReadStat(),
+            Registration(WatchKind.Data, serverPath, watcher),
+            defaultOn: ZooKeeperErrorCode.NoNode);
+        return SubmitAsync(request, cancellationToken);
+    }
+
+    public Task<NodeData> GetDataAsync(string path, Action<WatchedEvent>? watcher = null, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        var serverPath = ToServerPath(path);
+        var request = new PendingRequest<NodeData>(
+            OpCode.GetData,
+            RequestBody.PathWatch(serverPath, watcher is not null),
+            path,
+            static (ref JuteReader r) => new NodeData(r.ReadBuffer() ?? [], r.ReadStat()),
+            Registration(WatchKind.Data, serverPath, watcher));
+        return SubmitAsync(request, cancellationToken);
+    }
+
+    public Task<Stat> SetDataAsync(string path, ReadOnlyMemory<byte>? data, int version = -1, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        return SubmitAsync(OpCode.SetData, RequestBody.SetData(ToServerPath(path), data, version), path, static (ref JuteReader r) => r.ReadStat(), cancellationToken);
+    }
+
+    /// <summary>The children's names, unsorted. A watcher fires once when a child is added or removed or the znode
+    /// is deleted.</summary>
+    public async Task<IReadOnlyList<string>> GetChildrenAsync(string path, Action<WatchedEvent>? watcher = null, CancellationToken cancellationToken = default) =>
+        (await GetChildrenWithStatAsync(path, watcher, cancellationToken).ConfigureAwait(false)).Children;
+
+    public Task<ChildrenResult> GetChildrenWithStatAsync(string path, Action<WatchedEvent>? watcher = null, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        var serverPath = ToServerPath(path);
+        var request = new PendingRequest<ChildrenResult>(
+            OpCode.GetChildren2,
+            RequestBody.PathWatch(serverPath, watcher is not null),
+            path,
+            static (ref JuteReader r) => new ChildrenResult(r.ReadStrings(), r.ReadStat()),
+            Registration(WatchKind.Child, serverPath, watcher));
+        return SubmitAsync(request, cancellationToken);
+    }
+
+    /// <summary>Waits until the connected server has caught up with the leader, so a following read is current.</summary>
+    public async Task SyncAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        await SubmitAsync(OpCode.Sync, RequestBody.Path(ToServerPath(path)), path, static (ref JuteReader r) => r.ReadString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<AclResult> GetAclAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        return SubmitAsync(OpCode.GetAcl, RequestBody.Path(ToServerPath(path)), path, static (ref JuteReader r) => new AclResult(r.ReadAcls(), r.ReadStat()), cancellationToken);
+    }
+
+    public Task<Stat> SetAclAsync(string path, IReadOnlyList<Acl> acl, int aclVersion = -1, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        ArgumentNullException.ThrowIfNull(acl);
+        return SubmitAsync(OpCode.SetAcl, RequestBody.SetAcl(ToServerPath(path), acl, aclVersion), path, static (ref JuteReader r) => r.ReadStat(), cancellationToken);
+    }
+
+    /// <summary>Sets a watch that stays until removed; the znode need not exist. Changes made while the client was
+    /// disconnected are not reported, so re-read what it guards after every reconnect.</summary>
+    public async Task AddWatchAsync(string path, Action<WatchedEvent> watcher, AddWatchMode mode, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        ArgumentNullException.ThrowIfNull(watcher);
+        var serverPath = ToServerPath(path);
+        var kind = mode == AddWatchMode.Persistent ? WatchKind.Persistent : WatchKind.PersistentRecursive;
+        var request = new PendingRequest<bool>(
+            OpCode.AddWatch,
+            RequestBody.PathInt(serverPath, (int)mode),
+            path,
+            static (ref JuteReader r) => r.ReadInt() == 0,
+            new WatchRegistration(kind, serverPath, watcher));
+        await SubmitAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>This session's ephemeral znodes whose path starts with <paramref name="prefixPath"/>.</summary>
+    public async Task<IReadOnlyList<string>> GetEphemeralsAsync(string prefixPath = "/", CancellationToken cancellationToken = default)
+    {
+        var paths = await SubmitAsync(OpCode.GetEphemerals, RequestBody.Path(ToServerPath(prefixPath)), prefixPath, static (ref JuteReader r) => r.ReadStrings(), cancellationToken).ConfigureAwait(false);
+        return paths.Select(StripChroot).ToList();
+    }
+
+    /// <summary>The number of all descendants of a znode, not counting itself.</summary>
+    public Task<int> GetAllChildrenNumberAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        return SubmitAsync(OpCode.GetAllChildrenNumber, RequestBody.Path(ToServerPath(path)), path, static (ref JuteReader r) => r.ReadInt(), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ClientIdentity>> WhoAmIAsync(CancellationToken cancellationToken = default) =>
+        SubmitAsync<IReadOnlyList<ClientIdentity>>(OpCode.WhoAmI, [], null, static (ref JuteReader r) =>
+        {
+            var count = r.ReadInt();
+            var result = new List<ClientIdentity>();
+            for (var i = 0; i < count; i++)
+            {
+                result.Add(new ClientIdentity(r.ReadRequiredString("auth scheme"), r.ReadRequiredString("user")));
+            }
+
+            return result;
+        }, cancellationToken);
+
+    /// <summary>Adds credentials to this session; they are resent on every reconnect.</summary>
+    public async Task AddAuthAsync(string scheme, byte[] auth, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(scheme);
+        ArgumentNullException.ThrowIfNull(auth);
+        ThrowIfFinal();
+        lock (_auth)
+        {
+            _auth.Add((scheme, auth));
+        }
+
+        if (_connection is not { } connection)
+        {
+            return; // sent with the next connection's priming packets
+        }
+
+        var waiter = new TaskCompletionSource<ZooKeeperErrorCode>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_authWaiters)
+        {
+            _authWaiters.Enqueue(waiter);
+        }
+
+        var frame = new System.Buffers.ArrayBufferWriter<byte>();
+        WriteFrame(frame, SpecialXid.Auth, OpCode.Auth, RequestBody.Auth(scheme, auth));
+        try
+        {
+            await connection.WriteAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            return; // the connection is going away; the next one sends the credentials
+        }
+
+        var result = await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (result is not ZooKeeperErrorCode.Ok and not ZooKeeperErrorCode.ConnectionLoss)
+        {
+            throw new ZooKeeperException(result, detail: $"auth scheme {scheme}");
+        }
+    }
+
+    public Task AddDigestAuthAsync(string user, string password, CancellationToken cancellationToken = default) =>
+        AddAuthAsync("digest", Encoding.UTF8.GetBytes($"{user}:{password}"), cancellationToken);
+
+    /// <summary>Closes the session: its ephemerals are deleted at once and its watchers hear Closed.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsFinal)
+        {
+            return;
+        }
+
+        if (State == ConnectionState.Connected)
+        {
+            var request = new PendingRequest<bool>(OpCode.CloseSession, [], null, static (ref JuteReader _) => true);
+            _outgoing.Writer.TryWrite(request);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(ReadTimeout);
+            try
+            {
+                await request.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ZooKeeperException or OperationCanceledException)
+            {
+                // Closing is best effort: if the server does not hear it, the session expires on its own.
+                _logger.LogInformation("ZooKeeper session {SessionId} closed without the server's reply: {Reason}", SessionIdHex, e.Message);
+            }
+        }
+
+        Finish(ConnectionState.Closed, new ZooKeeperException(ZooKeeperErrorCode.ClientClosed));
+        await _sessionLoop.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync().ConfigureAwait(false);
+        await _sessionLoop.ConfigureAwait(false);
+        await _dispatcher.DisposeAsync().ConfigureAwait(false);
+        _shutdown.Dispose();
+    }
+
+    private Task<T> SubmitAsync<T>(OpCode op, byte[] body, string? path, ResponseReader<T> reader, CancellationToken cancellationToken) =>
+        SubmitAsync(new PendingRequest<T>(op, body, path, reader), cancellationToken);
+
+    private async Task<T> SubmitAsync<T>(PendingRequest<T> request, CancellationToken cancellationToken)
+    {
+        ThrowIfFinal();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_outgoing.Writer.TryWrite(request))
+        {
+            throw new ZooKeeperException(ZooKeeperErrorCode.ClientClosed, request.Path);
+        }
+
+        // The session may have ended between the check and the write; its queue drain may have missed this one.
+        if (IsFinal)
+        {
+            FailQueued(_finalError ?? new ZooKeeperException(ZooKeeperErrorCode.ClientClosed));
+        }
+
+        await using var registration = cancellationToken.Register(static state =>
+        {
+            var (r, token) = ((PendingRequest<T>, CancellationToken))state!;
+            r.Cancel(token);
+        }, (request, cancellationToken)).ConfigureAwait(false);
+        return await request.Task.ConfigureAwait(false);
+    }
+
+    private void ThrowIfFinal()
+    {
+        if (IsFinal)
+        {
+            throw _finalError is ZooKeeperException z ? new ZooKeeperException(z.Code, detail: "this session is finished; create a new client") : new ZooKeeperException(ZooKeeperErrorCode.ClientClosed);
+        }
+    }
+
+    private static WatchRegistration? Registration(WatchKind kind, string serverPath, Action<WatchedEvent>? watcher) =>
+        watcher is null ? null : new WatchRegistration(kind, serverPath, watcher);
+
+    private string StripChroot(string serverPath) => ToClientPath(serverPath) ?? serverPath;
+}

@@ -1,0 +1,22 @@
+namespace ClusterDashboard.ZooKeeper;
+
+/// <summary>How a <see cref="ZooKeeperClient"/> connects.</summary>
+public sealed class ZooKeeperClientOptions
+{
+    /// <summary>"host:port,host:port[/chroot]". Servers are tried in shuffled order.</summary>
+    public required string ConnectString { get; init; }
+
+    /// <summary>Requested session timeout; the server clamps it to its [min, max] and every timer uses the
+    /// negotiated value.</summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest frame accepted from a server. The server itself may send a little over 1 MiB for a maximal
+    /// znode, so the default leaves room above that.</summary>
+    public int MaxFrameSize { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Digest credentials ("user:password") sent on every connection before anything else.</summary>
+    public IReadOnlyList<string> DigestAuth { get; init; } = [];
+
+    /// <summary>Shuffles the server list; tests can pin the order.</summary>
+    public bool ShuffleServers { get; init; } = true;
+}
