@@ -1,0 +1,49 @@
+using ClusterDashboard.ZooKeeper;
+
+namespace ClusterDashboard.Coordination;
+
+/// <summary>Derives the cluster view from the cached znodes: the queue order, the leader it implies, who watches
+/// whom, and each member's role.</summary>
+internal static class ClusterSnapshotBuilder
+{
+    public static ClusterSnapshot Build(ClusterNodeOptions options, IReadOnlyDictionary<string, NodeData> cache, DateTimeOffset now)
+    {
+        var electionNodes = cache.Where(kv => ZooKeeperPath.Parent(kv.Key) == options.ElectionPath)
+            .ToDictionary(kv => ZooKeeperPath.Name(kv.Key), kv => kv.Value, StringComparer.Ordinal);
+        var ordered = SequenceNumber.Order(electionNodes.Keys);
+        var candidates = new List<CandidateInfo>(ordered.Count);
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var (name, sequence) = ordered[i];
+            var payload = CandidatePayload.TryParse(electionNodes[name].Data);
+            candidates.Add(new CandidateInfo(name, sequence, payload?.NodeId, payload?.Url, i == 0, i == 0 ? null : ordered[i - 1].Name));
+        }
+
+        LeaderInfo? leader = null;
+        if (candidates.Count > 0)
+        {
+            var first = candidates[0];
+            var payload = CandidatePayload.TryParse(electionNodes[first.Znode].Data);
+            leader = new LeaderInfo(first.NodeId ?? first.Znode, first.Url, first.Sequence, first.Znode, payload?.ElectedAt);
+        }
+
+        var members = cache.Where(kv => ZooKeeperPath.Parent(kv.Key) == options.MembersPath)
+            .Select(kv => MemberPayload.TryParse(kv.Value.Data))
+            .OfType<MemberPayload>()
+            .Select(m =>
+            {
+                var isLeader = leader?.NodeId == m.NodeId;
+                // The leader is whoever the queue says; a member's own published state may lag behind it.
+                var state = isLeader ? "leader" : m.State == "leader" ? "follower" : m.State;
+                return new MemberInfo(m.NodeId, m.Url, m.StartedAt, m.Version, isLeader, state);
+            })
+            .OrderBy(m => m.NodeId, StringComparer.Ordinal)
+            .ToList();
+
+        var zxid = cache.Values.Select(d => Math.Max(d.Stat.Mzxid, d.Stat.Czxid)).DefaultIfEmpty(0).Max();
+        return new ClusterSnapshot(leader, candidates, members, zxid, now);
+    }
+
+    public static bool SameContent(ClusterSnapshot a, ClusterSnapshot b) =>
+        a.Leader == b.Leader && a.Candidates.SequenceEqual(b.Candidates) && a.Members.SequenceEqual(b.Members);
+}

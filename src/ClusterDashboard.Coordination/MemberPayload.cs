@@ -1,0 +1,11 @@
+using System.Text.Json;
+
+namespace ClusterDashboard.Coordination;
+
+/// <summary>What a member znode holds; <see cref="State"/> is the node's own leadership state, kept current by it.</summary>
+public sealed record MemberPayload(string NodeId, string Url, DateTimeOffset StartedAt, string Version, string State)
+{
+    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, PayloadJson.Options);
+
+    public static MemberPayload? TryParse(ReadOnlySpan<byte> data) => PayloadJson.TryParse<MemberPayload>(data) is { NodeId: not null } p ? p : null;
+}
