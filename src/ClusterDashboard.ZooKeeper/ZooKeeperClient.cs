@@ -249,6 +249,79 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         await SubmitAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Removes watches on a path: one watcher, or every watcher of <paramref name="type"/> when
+    /// <paramref name="watcher"/> is null. Each removed watcher hears a *WatchRemoved event. With
+    /// <paramref name="local"/> the server is not asked, which works while disconnected.</summary>
+    /// <exception cref="ZooKeeperException">NoWatcher when no such watch is set.</exception>
+    public async Task RemoveWatchesAsync(string path, WatcherType type, Action<WatchedEvent>? watcher = null, bool local = false, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        var serverPath = ToServerPath(path);
+        var kinds = KindsOf(type);
+        if (!kinds.Any(k => _watches.Has(k, serverPath, watcher)))
+        {
+            throw new ZooKeeperException(ZooKeeperErrorCode.NoWatcher, path);
+        }
+
+        // The server holds one registration per path and kind for this connection: it is only asked to drop it once
+        // no local watcher of that kind is left.
+        var removed = new List<(WatchKind Kind, Action<WatchedEvent> Watcher)>();
+        foreach (var kind in kinds)
+        {
+            removed.AddRange(_watches.Remove(kind, serverPath, watcher).Select(w => (kind, w)));
+        }
+
+        var emptied = kinds.Where(k => !_watches.Has(k, serverPath, null)).ToList();
+        var serverType = emptied.Count == kinds.Length && type == WatcherType.Any
+            ? (int)WatcherType.Any // the only type that also drops persistent watches on the server
+            : emptied.Aggregate(0, (t, k) => t | (k == WatchKind.Child ? 1 : 2));
+        if (!local && serverType != 0)
+        {
+            try
+            {
+                await SubmitAsync(OpCode.RemoveWatches, RequestBody.PathInt(serverPath, serverType), path, static (ref JuteReader _) => true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoWatcher)
+            {
+                // A one-shot watch the server already fired and the event is still on its way: removed all the same.
+            }
+        }
+
+        foreach (var (kind, removedWatcher) in removed)
+        {
+            var eventType = kind switch
+            {
+                WatchKind.Child => WatchEventType.ChildWatchRemoved,
+                WatchKind.Persistent or WatchKind.PersistentRecursive => WatchEventType.PersistentWatchRemoved,
+                _ => WatchEventType.DataWatchRemoved,
+            };
+            var removedEvent = new WatchedEvent(eventType, State, path);
+            _dispatcher.Post(() => InvokeWatcher(removedWatcher, removedEvent));
+        }
+    }
+
+    /// <summary>Whether the server holds a watch of <paramref name="type"/> on the path for this session.</summary>
+    public async Task<bool> CheckWatchesAsync(string path, WatcherType type, CancellationToken cancellationToken = default)
+    {
+        ZooKeeperPath.Validate(path);
+        try
+        {
+            await SubmitAsync(OpCode.CheckWatches, RequestBody.PathInt(ToServerPath(path), (int)type), path, static (ref JuteReader _) => true, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoWatcher)
+        {
+            return false;
+        }
+    }
+
+    private static WatchKind[] KindsOf(WatcherType type) => type switch
+    {
+        WatcherType.Children => [WatchKind.Child],
+        WatcherType.Data => [WatchKind.Data, WatchKind.Exist],
+        _ => [WatchKind.Data, WatchKind.Exist, WatchKind.Child, WatchKind.Persistent, WatchKind.PersistentRecursive],
+    };
+
     /// <summary>This session's ephemeral znodes whose path starts with <paramref name="prefixPath"/>.</summary>
     public async Task<IReadOnlyList<string>> GetEphemeralsAsync(string prefixPath = "/", CancellationToken cancellationToken = default)
     {
@@ -318,6 +391,27 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
 
     public Task AddDigestAuthAsync(string user, string password, CancellationToken cancellationToken = default) =>
         AddAuthAsync("digest", Encoding.UTF8.GetBytes($"{user}:{password}"), cancellationToken);
+
+    /// <summary>Applies every operation atomically, or none: a failure throws <see cref="MultiOperationException"/>
+    /// naming the first failing operation.</summary>
+    public async Task<IReadOnlyList<OperationResult>> MultiAsync(IEnumerable<Operation> operations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        var list = operations.ToList();
+        foreach (var operation in list)
+        {
+            ZooKeeperPath.Validate(operation.Path, operation is CreateOperation { Mode: CreateMode.PersistentSequential or CreateMode.EphemeralSequential });
+        }
+
+        var results = await SubmitAsync(OpCode.Multi, MultiCodec.Encode(list, ToServerPath), null, (ref JuteReader r) => MultiCodec.Decode(ref r, StripChroot), cancellationToken).ConfigureAwait(false);
+        var failed = results.FindIndex(r => r is ErrorOperationResult { Error: not ZooKeeperErrorCode.Ok });
+        if (failed >= 0)
+        {
+            throw new MultiOperationException(results[failed].Error, failed < list.Count ? list[failed].Path : null, failed, results);
+        }
+
+        return results;
+    }
 
     /// <summary>Closes the session: its ephemerals are deleted at once and its watchers hear Closed.</summary>
     public async Task CloseAsync(CancellationToken cancellationToken = default)

@@ -25,17 +25,19 @@ internal sealed class WatchRegistry
         }
     }
 
-    public bool Remove(WatchKind kind, string serverPath, Action<WatchedEvent>? watcher)
+    /// <summary>Removes one watcher, or all of a path's when <paramref name="watcher"/> is null.</summary>
+    /// <returns>The watchers removed.</returns>
+    public List<Action<WatchedEvent>> Remove(WatchKind kind, string serverPath, Action<WatchedEvent>? watcher)
     {
         lock (_lock)
         {
             var map = _byKind[(int)kind];
             if (!map.TryGetValue(serverPath, out var set))
             {
-                return false;
+                return [];
             }
 
-            var removed = watcher is null ? set.Count > 0 : set.Remove(watcher);
+            List<Action<WatchedEvent>> removed = watcher is null ? [.. set] : set.Remove(watcher) ? [watcher] : [];
             if (watcher is null || set.Count == 0)
             {
                 map.Remove(serverPath);
@@ -45,11 +47,11 @@ internal sealed class WatchRegistry
         }
     }
 
-    public bool Has(WatchKind kind, string serverPath)
+    public bool Has(WatchKind kind, string serverPath, Action<WatchedEvent>? watcher)
     {
         lock (_lock)
         {
-            return _byKind[(int)kind].ContainsKey(serverPath);
+            return _byKind[(int)kind].TryGetValue(serverPath, out var set) && (watcher is null ? set.Count > 0 : set.Contains(watcher));
         }
     }
 
