@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClusterDashboard.Coordination.Tests;
+
+/// <summary>Participants of one election in one test, each on its own session.</summary>
+internal sealed class ElectionCluster(string connectString, TimeSpan sessionTimeout) : IAsyncDisposable
+{
+    private readonly List<ClusterParticipant> _participants = [];
+
+    public IReadOnlyList<ClusterParticipant> Participants => _participants;
+
+    public ClusterParticipant Start(string nodeId)
+    {
+        var participant = new ClusterParticipant(Options(nodeId), NullLoggerFactory.Instance, TimeProvider.System);
+        _participants.Add(participant);
+        participant.Start();
+        return participant;
+    }
+
+    public ClusterNodeOptions Options(string nodeId) => new()
+    {
+        ConnectString = connectString,
+        SessionTimeout = sessionTimeout,
+        NodeId = nodeId,
+        AdvertisedUrl = $"http://{nodeId}.test",
+    };
+
+    public IEnumerable<ClusterParticipant> Leaders => _participants.Where(p => p.Election.State == LeadershipState.Leader);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var participant in _participants)
+        {
+            await participant.DisposeAsync();
+        }
+    }
+}

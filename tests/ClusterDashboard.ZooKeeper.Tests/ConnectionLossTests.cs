@@ -1,0 +1,73 @@
+using ClusterDashboard.Testing;
+using ClusterDashboard.ZooKeeper;
+
+namespace ClusterDashboard.ZooKeeper.Tests;
+
+/// <summary>Each test owns its server, since it kills it.</summary>
+public sealed class ConnectionLossTests
+{
+    [Fact]
+    public async Task Losing_the_server_fails_outstanding_requests_and_reports_Disconnected_then_the_session_resumes()
+    {
+        await using var cluster = await ZooKeeperCluster.StartAsync(1);
+        await using var zk = ZooKeeperClient.Create(new ZooKeeperClientOptions { ConnectString = cluster.ConnectString, SessionTimeout = TimeSpan.FromSeconds(5) });
+        var states = new List<ConnectionState>();
+        zk.StateChanged += s =>
+        {
+            lock (states)
+            {
+                states.Add(s);
+            }
+        };
+        await zk.WaitForStateAsync(s => s == ConnectionState.Connected);
+        await zk.CreateAsync("/survivor", "x", CreateMode.Ephemeral);
+        var sessionId = zk.SessionId;
+
+        await cluster.Servers[0].KillAsync();
+        var error = await Assert.ThrowsAsync<ZooKeeperException>(() => zk.GetDataAsync("/survivor").WaitAsync(TimeSpan.FromSeconds(10)));
+        await zk.WaitForStateAsync(s => s == ConnectionState.Disconnected).WaitAsync(TimeSpan.FromSeconds(10));
+        await cluster.Servers[0].StartAsync(CancellationToken.None);
+        await zk.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ZooKeeperErrorCode.ConnectionLoss, error.Code);
+        Assert.Equal(sessionId, zk.SessionId);
+        Assert.NotNull(await zk.ExistsAsync("/survivor"));
+        lock (states)
+        {
+            Assert.Equal([ConnectionState.Connected, ConnectionState.Disconnected, ConnectionState.Connected], states);
+        }
+    }
+
+    [Fact]
+    public async Task A_server_gone_longer_than_the_session_timeout_ends_the_session_as_Expired()
+    {
+        await using var cluster = await ZooKeeperCluster.StartAsync(1);
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = cluster.ConnectString, SessionTimeout = TimeSpan.FromSeconds(1) });
+        var final = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await zk.ExistsAsync("/anything", e => final.TrySetResult(e));
+
+        await cluster.Servers[0].KillAsync();
+        await zk.WaitForStateAsync(s => s == ConnectionState.Expired).WaitAsync(TimeSpan.FromSeconds(15));
+
+        var error = await Assert.ThrowsAsync<ZooKeeperException>(() => zk.ExistsAsync("/"));
+        Assert.Equal(ZooKeeperErrorCode.SessionExpired, error.Code);
+        Assert.Equal(new WatchedEvent(WatchEventType.None, ConnectionState.Expired, null), await final.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Connecting_to_no_server_can_be_cancelled()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var port = FreePort();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = $"127.0.0.1:{port}" }, cancellationToken: cts.Token));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
