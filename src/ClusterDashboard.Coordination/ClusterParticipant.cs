@@ -51,6 +51,7 @@ public sealed class ClusterParticipant : IAsyncDisposable
                 zk = await ZooKeeperClient.ConnectAsync(ClientOptions(), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
                 _client = zk;
                 backoff = TimeSpan.FromMilliseconds(200);
+                await zk.EnsureChrootAsync(cancellationToken).ConfigureAwait(false);
                 await _member.RegisterAsync(zk, cancellationToken).ConfigureAwait(false);
                 await Election.RunAsync(zk, cancellationToken).ConfigureAwait(false);
                 _logger.LogWarning("Participant session {SessionId} of {NodeId} ended ({State}); starting a new one", zk.SessionIdHex, _options.NodeId, zk.State);

@@ -481,7 +481,12 @@ public sealed partial class ZooKeeperClient
             _finalError = error;
         }
 
-        _logger.LogWarning("ZooKeeper session {SessionId} ended: {State} ({Reason})", SessionIdHex, state, error.Message);
+        _logger.Log(
+            state == ConnectionState.Closed ? LogLevel.Information : LogLevel.Warning,
+            "ZooKeeper session {SessionId} ended: {State} ({Reason})",
+            SessionIdHex,
+            state,
+            error.Message);
         SetStateFinal(state);
         _shutdown.Cancel();
         _connection?.Abort();

@@ -392,6 +392,31 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     public Task AddDigestAuthAsync(string user, string password, CancellationToken cancellationToken = default) =>
         AddAuthAsync("digest", Encoding.UTF8.GetBytes($"{user}:{password}"), cancellationToken);
 
+    /// <summary>Creates the connect string's chroot (and its parents) if missing: the server knows nothing of chroots,
+    /// so until it exists every request fails with NoNode.</summary>
+    public async Task EnsureChrootAsync(CancellationToken cancellationToken = default)
+    {
+        if (_connectString.Chroot is not { } chroot)
+        {
+            return;
+        }
+
+        var segments = chroot.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var path = string.Empty;
+        foreach (var segment in segments)
+        {
+            path += "/" + segment;
+            try
+            {
+                var body = RequestBody.Create(path, null, Acl.OpenUnsafe, CreateMode.Persistent, null);
+                await SubmitAsync(OpCode.Create, body, path, static (ref JuteReader r) => r.ReadString(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NodeExists)
+            {
+            }
+        }
+    }
+
     /// <summary>Applies every operation atomically, or none: a failure throws <see cref="MultiOperationException"/>
     /// naming the first failing operation.</summary>
     public async Task<IReadOnlyList<OperationResult>> MultiAsync(IEnumerable<Operation> operations, CancellationToken cancellationToken = default)

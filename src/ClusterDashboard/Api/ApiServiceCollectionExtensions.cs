@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ClusterDashboard.Api;
+
+public static class ApiServiceCollectionExtensions
+{
+    /// <summary>JSON in camelCase with enums as camelCase strings, errors as problem+json, and the OpenAPI document.</summary>
+    public static IServiceCollection AddClusterApi(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        });
+        services.AddProblemDetails();
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "ClusterDashboard API", Version = "v1", Description = "Leader election on Apache ZooKeeper, live." }));
+        return services;
+    }
+}

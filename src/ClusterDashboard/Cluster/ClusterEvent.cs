@@ -1,0 +1,17 @@
+using ClusterDashboard.Coordination;
+
+namespace ClusterDashboard.Cluster;
+
+/// <summary>Something the dashboard shows happening, in the order this node saw it.</summary>
+public abstract record ClusterEvent(DateTimeOffset At);
+
+/// <summary>The view changed (candidates, members, leader).</summary>
+public sealed record SnapshotEvent(ClusterSnapshot Snapshot) : ClusterEvent(Snapshot.ObservedAt);
+
+/// <summary>The leader changed: a different candidate znode leads now, or none does.</summary>
+public sealed record LeaderChangedEvent(LeaderInfo? Previous, LeaderInfo? Current, DateTimeOffset At) : ClusterEvent(At);
+
+public sealed record ZnodeEvent(ZnodeChange Change) : ClusterEvent(Change.At);
+
+/// <summary>This node's own participant changed state.</summary>
+public sealed record LocalStateEvent(string NodeId, LeadershipChange Change) : ClusterEvent(Change.At);

@@ -1,0 +1,37 @@
+using ClusterDashboard.ZooKeeper;
+using Microsoft.Extensions.Options;
+
+namespace ClusterDashboard.Configuration;
+
+internal sealed class ZooKeeperOptionsValidator : IValidateOptions<ZooKeeperOptions>
+{
+    private static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(60);
+
+    public ValidateOptionsResult Validate(string? name, ZooKeeperOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ConnectString))
+        {
+            errors.Add("ZooKeeper:ConnectString is required: host:port[,host:port][/chroot], e.g. 127.0.0.1:2181.");
+        }
+        else
+        {
+            try
+            {
+                ConnectString.Parse(options.ConnectString);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"ZooKeeper:ConnectString is invalid: {e.Message}");
+            }
+        }
+
+        if (options.SessionTimeout < MinTimeout || options.SessionTimeout > MaxTimeout)
+        {
+            errors.Add($"ZooKeeper:SessionTimeout must be between {MinTimeout} and {MaxTimeout}; it is {options.SessionTimeout}.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,36 @@
+using ClusterDashboard.Api;
+using ClusterDashboard.Cluster;
+using Microsoft.AspNetCore.SignalR;
+
+namespace ClusterDashboard.Hubs;
+
+/// <summary>Relays the in-process event feed to every hub client.</summary>
+internal sealed class ClusterHubForwarder(ClusterEventFeed feed, IHubContext<ClusterHub> hub) : IHostedService
+{
+    private IDisposable? _subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = feed.Subscribe(ForwardAsync);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private Task ForwardAsync(ClusterEvent e) => e switch
+    {
+        LeaderChangedEvent leader => hub.Clients.All.SendAsync("LeaderChanged", leader.Current.ToResponse()),
+        SnapshotEvent snapshot => Task.WhenAll(
+            hub.Clients.All.SendAsync("ElectionChanged", snapshot.Snapshot.ToCandidates()),
+            hub.Clients.All.SendAsync("MembersChanged", snapshot.Snapshot.ToMembers())),
+        ZnodeEvent znode => hub.Clients.All.SendAsync("ZnodeChanged", new ZnodeMessage(znode.Change.Path, znode.Change.Kind, znode.Change.At)),
+        LocalStateEvent local => hub.Clients.All.SendAsync(
+            "LocalStateChanged",
+            new LocalStateMessage(local.NodeId, local.Change.State, local.Change.Epoch, local.Change.Znode, local.Change.At)),
+        _ => Task.CompletedTask,
+    };
+}
