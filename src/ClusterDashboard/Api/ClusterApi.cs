@@ -15,6 +15,7 @@ public static class ClusterApi
 
         api.MapGet("/leader", GetLeader)
             .WithName("GetLeader")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("The current leader, with its epoch (fencing token). 503 while no leader is known.");
         api.MapGet("/members", GetMembers)
             .WithName("GetMembers")

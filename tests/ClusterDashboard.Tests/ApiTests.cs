@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text.Json;
+
+namespace ClusterDashboard.Tests;
+
+public sealed class ApiTests
+{
+    [Fact]
+    public async Task Leader_answers_the_leader_with_its_epoch()
+    {
+        await using var app = new FakeDashboard(new FakeCoordination { Current = FakeCoordination.ThreeNodes() });
+        using var http = app.CreateClient();
+
+        using var response = await http.GetAsync(new Uri("/leader", UriKind.Relative));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("node-2", json.RootElement.GetProperty("nodeId").GetString());
+        Assert.Equal("http://n2", json.RootElement.GetProperty("url").GetString());
+        Assert.Equal(7, json.RootElement.GetProperty("epoch").GetInt64());
+        Assert.Equal("n_0000000007", json.RootElement.GetProperty("znode").GetString());
+        Assert.Equal("2026-11-24T12:00:00+00:00", json.RootElement.GetProperty("since").GetString());
+    }
+
+    [Fact]
+    public async Task Leader_without_a_leader_is_a_503_problem_saying_why()
+    {
+        await using var app = new FakeDashboard(new FakeCoordination());
+        using var http = app.CreateClient();
+
+        using var response = await http.GetAsync(new Uri("/leader", UriKind.Relative));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("No leader", json.RootElement.GetProperty("title").GetString());
+        Assert.Contains("election", json.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Election_lists_candidates_in_sequence_order_with_who_watches_whom()
+    {
+        await using var app = new FakeDashboard(new FakeCoordination { Current = FakeCoordination.ThreeNodes() });
+        using var http = app.CreateClient();
+
+        using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri("/election", UriKind.Relative)));
+
+        var candidates = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal([7L, 8L, 9L], candidates.Select(c => c.GetProperty("sequence").GetInt64()));
+        Assert.True(candidates[0].GetProperty("isLeader").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, candidates[0].GetProperty("watching").ValueKind);
+        Assert.Equal("n_0000000007", candidates[1].GetProperty("watching").GetString());
+        Assert.Equal("node-1", candidates[1].GetProperty("nodeId").GetString());
+        Assert.Equal(JsonValueKind.Null, candidates[2].GetProperty("nodeId").ValueKind);
+    }
+
+    [Fact]
+    public async Task Members_list_each_node_with_its_role()
+    {
+        await using var app = new FakeDashboard(new FakeCoordination { Current = FakeCoordination.ThreeNodes() });
+        using var http = app.CreateClient();
+
+        using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri("/members", UriKind.Relative)));
+
+        var members = json.RootElement.EnumerateArray().ToDictionary(m => m.GetProperty("nodeId").GetString()!);
+        Assert.True(members["node-2"].GetProperty("isLeader").GetBoolean());
+        Assert.Equal("leader", members["node-2"].GetProperty("state").GetString());
+        Assert.Equal("follower", members["node-1"].GetProperty("state").GetString());
+        Assert.Equal("http://n1", members["node-1"].GetProperty("url").GetString());
+    }
+
+    [Fact]
+    public async Task Node_reports_this_nodes_own_state_as_a_word()
+    {
+        await using var app = new FakeDashboard(new FakeCoordination { Current = FakeCoordination.ThreeNodes() });
+        using var http = app.CreateClient();
+
+        using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri("/node", UriKind.Relative)));
+
+        Assert.Equal("follower", json.RootElement.GetProperty("state").GetString());
+        Assert.Equal("node-1", json.RootElement.GetProperty("nodeId").GetString());
+    }
+
+    [Fact]
+    public async Task Swagger_documents_the_api()
+    {
+        await using var app = new FakeDashboard(new FakeCoordination());
+        using var http = app.CreateClient();
+
+        using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)));
+
+        var paths = json.RootElement.GetProperty("paths");
+        foreach (var path in new[] { "/leader", "/members", "/election", "/node" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is documented");
+        }
+
+        Assert.True(paths.GetProperty("/leader").GetProperty("get").GetProperty("responses").TryGetProperty("503", out _), "the 503 is documented");
+    }
+
+    [Fact]
+    public async Task An_unknown_route_is_a_404_problem()
+    {
+        await using var app = new FakeDashboard(new FakeCoordination());
+        using var http = app.CreateClient();
+
+        using var response = await http.GetAsync(new Uri("/no-such-thing", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Healthz_answers_while_the_host_runs()
+    {
+        await using var app = new FakeDashboard(new FakeCoordination { State = Coordination.LeadershipState.Follower });
+        using var http = app.CreateClient();
+
+        Assert.Equal("Healthy", await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace ClusterDashboard.Tests;
+
+/// <summary>One ClusterDashboard node, the real app on a real Kestrel port, in this test process.</summary>
+internal sealed class DashboardNode : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public DashboardNode(string nodeId, string connectString, TimeSpan? sessionTimeout = null)
+    {
+        NodeId = nodeId;
+        Port = FreePort();
+        _settings = new()
+        {
+            ["ZooKeeper:ConnectString"] = connectString,
+            ["ZooKeeper:SessionTimeout"] = (sessionTimeout ?? TimeSpan.FromSeconds(3)).ToString(),
+            ["Cluster:NodeId"] = nodeId,
+            ["Cluster:AdvertisedUrl"] = Url,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        UseKestrel(Port);
+    }
+
+    public string NodeId { get; }
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public HttpClient Http { get; } = new();
+
+    public DashboardNode Start()
+    {
+        StartServer();
+        Http.BaseAddress = new Uri(Url);
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await base.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

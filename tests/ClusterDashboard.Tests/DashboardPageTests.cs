@@ -1,0 +1,41 @@
+using ClusterDashboard.Testing;
+using Microsoft.Playwright;
+
+namespace ClusterDashboard.Tests;
+
+/// <summary>The page at / in a real browser, on three real nodes.</summary>
+public sealed class DashboardPageTests(StandaloneZooKeeperFixture zookeeper) : IClassFixture<StandaloneZooKeeperFixture>
+{
+    private const float Timeout = 20_000;
+
+    [Fact]
+    public async Task A_follower_page_shows_the_leader_then_the_new_leader_after_the_leader_stops()
+    {
+        await using var nodes = new DashboardCluster(zookeeper.ConnectString + TestPaths.Unique("page"), 3);
+        var leader = await Eventually.UntilAsync(async ct => await nodes.All[0].Http.GetLeaderAsync(ct), l => l is not null, TimeSpan.FromSeconds(20), "a leader is elected");
+        var follower = nodes.All.First(n => n.NodeId != leader!.NodeId);
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+
+        await page.GotoAsync(follower.Url);
+        var leaderId = page.GetByTestId("leader-node-id");
+        await Assertions.Expect(leaderId).ToHaveTextAsync(leader!.NodeId, new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("candidate")).ToHaveCountAsync(3, new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("member")).ToHaveCountAsync(3, new() { Timeout = Timeout });
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("leader-before.png"), FullPage = true });
+
+        await nodes.StopAsync(leader.NodeId);
+
+        // The page updates itself over its circuit: no reload.
+        await Assertions.Expect(leaderId).Not.ToHaveTextAsync(leader.NodeId, new() { Timeout = Timeout });
+        await Assertions.Expect(leaderId).Not.ToHaveTextAsync("none", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("candidate")).ToHaveCountAsync(2, new() { Timeout = Timeout });
+        var newLeader = await leaderId.InnerTextAsync();
+        Assert.Contains(newLeader, nodes.All.Select(n => n.NodeId));
+        var epoch = long.Parse(await page.GetByTestId("leader-epoch").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(epoch > leader.Epoch, $"epoch {epoch} must exceed {leader.Epoch}");
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("leader-after.png"), FullPage = true });
+    }
+}

@@ -1,0 +1,30 @@
+using ClusterDashboard.Cluster;
+using ClusterDashboard.Coordination;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ClusterDashboard.Tests;
+
+/// <summary>The app with its coordination replaced by <see cref="FakeCoordination"/>: no ZooKeeper needed.</summary>
+internal sealed class FakeDashboard(FakeCoordination fake, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings ?? new Dictionary<string, string?>
+        {
+            ["ZooKeeper:ConnectString"] = "127.0.0.1:1",
+            ["Cluster:NodeId"] = "node-1",
+            ["Cluster:AdvertisedUrl"] = "http://n1",
+        }));
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<IHostedService>(d => d.ImplementationType == typeof(ClusterNodeService));
+            services.AddSingleton<IClusterObserver>(fake);
+            services.AddSingleton<IElectionParticipant>(fake);
+        });
+    }
+}
