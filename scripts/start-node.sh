@@ -16,5 +16,5 @@ export ZooKeeper__SessionTimeout="$(printf "00:%02d:%02d" $((SESSION_TIMEOUT / 6
 export Cluster__NodeId="node-$n"
 export Cluster__AdvertisedUrl="http://127.0.0.1:$port"
 export Faults__Enabled=true
-export ASPNETCORE_ENVIRONMENT=Development
+export ASPNETCORE_ENVIRONMENT=Production
 exec dotnet ClusterDashboard.dll --urls "http://127.0.0.1:$port"

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace ClusterDashboard.Tests;
 
@@ -21,7 +22,6 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
             ["ZooKeeper:SessionTimeout"] = (sessionTimeout ?? TimeSpan.FromSeconds(3)).ToString(),
             ["Cluster:NodeId"] = nodeId,
             ["Cluster:AdvertisedUrl"] = Url,
-            ["Logging:LogLevel:Default"] = "Warning",
         };
         UseKestrel(Port);
     }
@@ -45,6 +45,7 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Error));
     }
 
     public override async ValueTask DisposeAsync()

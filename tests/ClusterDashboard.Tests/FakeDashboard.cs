@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ClusterDashboard.Tests;
 
@@ -20,6 +21,7 @@ internal sealed class FakeDashboard(FakeCoordination fake, IDictionary<string, s
             ["Cluster:NodeId"] = "node-1",
             ["Cluster:AdvertisedUrl"] = "http://n1",
         }));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<IHostedService>(d => d.ImplementationType == typeof(ClusterNodeService));
