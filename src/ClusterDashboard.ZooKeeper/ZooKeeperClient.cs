@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using System.Text;
 using ClusterDashboard.ZooKeeper.Internal;
 using ClusterDashboard.ZooKeeper.Protocol;
@@ -322,6 +324,58 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         _ => [WatchKind.Data, WatchKind.Exist, WatchKind.Child, WatchKind.Persistent, WatchKind.PersistentRecursive],
     };
 
+    /// <summary>
+    /// A persistent watch as a stream: every event on the path (and, with
+    /// <see cref="AddWatchMode.PersistentRecursive"/>, below it) until the enumeration stops, which removes the watch.
+    /// At most <paramref name="capacity"/> events wait for the consumer; past that the stream ends with
+    /// <see cref="WatchStreamOverflowException"/>, so a slow consumer costs bounded memory and never misses events
+    /// unknowingly. The stream also ends when the session does.
+    /// </summary>
+    public async IAsyncEnumerable<WatchedEvent> WatchAsync(
+        string path,
+        AddWatchMode mode = AddWatchMode.PersistentRecursive,
+        int capacity = 1024,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        var channel = Channel.CreateBounded<WatchedEvent>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        void OnEvent(WatchedEvent e)
+        {
+            if (e.Type == WatchEventType.None && IsFinalState(e.State))
+            {
+                channel.Writer.TryComplete(new ZooKeeperException(e.State == ConnectionState.Expired ? ZooKeeperErrorCode.SessionExpired : ZooKeeperErrorCode.ClientClosed, path));
+            }
+            else if (!channel.Writer.TryWrite(e))
+            {
+                channel.Writer.TryComplete(new WatchStreamOverflowException(path, capacity));
+            }
+        }
+
+        await AddWatchAsync(path, OnEvent, mode, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+        }
+        finally
+        {
+            channel.Writer.TryComplete();
+            if (!IsFinal)
+            {
+                try
+                {
+                    await RemoveWatchesAsync(path, WatcherType.Any, OnEvent, local: State != ConnectionState.Connected, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (ZooKeeperException)
+                {
+                    // The session ended meanwhile, or the watch is gone already: nothing left to remove.
+                }
+            }
+        }
+    }
+
     /// <summary>This session's ephemeral znodes whose path starts with <paramref name="prefixPath"/>.</summary>
     public async Task<IReadOnlyList<string>> GetEphemeralsAsync(string prefixPath = "/", CancellationToken cancellationToken = default)
     {
@@ -391,6 +445,20 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
 
     public Task AddDigestAuthAsync(string user, string password, CancellationToken cancellationToken = default) =>
         AddAuthAsync("digest", Encoding.UTF8.GetBytes($"{user}:{password}"), cancellationToken);
+
+    /// <summary>Several reads in one round trip, answered from one point in the server's history; each read succeeds
+    /// or fails on its own (a failed one is an <see cref="ErrorReadResult"/>).</summary>
+    public async Task<IReadOnlyList<ReadOperationResult>> MultiReadAsync(IEnumerable<ReadOperation> operations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        var list = operations.ToList();
+        foreach (var operation in list)
+        {
+            ZooKeeperPath.Validate(operation.Path);
+        }
+
+        return await SubmitAsync(OpCode.MultiRead, MultiCodec.EncodeReads(list, ToServerPath), null, static (ref JuteReader r) => MultiCodec.DecodeReads(ref r), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Creates the connect string's chroot (and its parents) if missing: the server knows nothing of chroots,
     /// so until it exists every request fails with NoNode.</summary>

@@ -71,6 +71,44 @@ internal static class MultiCodec
         }
     }
 
+    public static byte[] EncodeReads(IReadOnlyList<ReadOperation> operations, Func<string, string> toServerPath) =>
+        RequestBody.Encode((operations, toServerPath), static (w, s) =>
+        {
+            foreach (var operation in s.operations)
+            {
+                WriteHeader(w, operation is GetDataOperation ? OpCode.GetData : OpCode.GetChildren);
+                w.WriteString(s.toServerPath(operation.Path));
+                w.WriteBool(false);
+            }
+
+            w.WriteInt(-1);
+            w.WriteBool(true);
+            w.WriteInt(-1);
+        });
+
+    public static List<ReadOperationResult> DecodeReads(ref JuteReader reader)
+    {
+        var results = new List<ReadOperationResult>();
+        while (true)
+        {
+            var type = (OpCode)reader.ReadInt();
+            var done = reader.ReadBool();
+            _ = reader.ReadInt();
+            if (done)
+            {
+                return results;
+            }
+
+            results.Add(type switch
+            {
+                OpCode.GetData => new DataReadResult(new NodeData(reader.ReadBuffer() ?? [], reader.ReadStat())),
+                OpCode.GetChildren => new ChildrenReadResult(reader.ReadStrings()),
+                OpCode.Error => new ErrorReadResult { Error = (ZooKeeperErrorCode)reader.ReadInt() },
+                _ => throw new ZooKeeperProtocolException($"unexpected multiRead result type {(int)type}"),
+            });
+        }
+    }
+
     private static void WriteHeader(JuteWriter w, OpCode type)
     {
         w.WriteInt((int)type);

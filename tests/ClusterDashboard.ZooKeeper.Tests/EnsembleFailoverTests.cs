@@ -1,0 +1,71 @@
+using System.Text;
+using ClusterDashboard.Testing;
+
+namespace ClusterDashboard.ZooKeeper.Tests;
+
+/// <summary>A 3-server ensemble whose members the tests kill.</summary>
+public sealed class EnsembleFailoverTests
+{
+    [Fact]
+    public async Task Killing_the_connected_server_keeps_the_session_and_a_watch_set_before_still_fires()
+    {
+        await using var cluster = await ZooKeeperCluster.StartAsync(3);
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = cluster.ConnectString, SessionTimeout = TimeSpan.FromSeconds(5) });
+        await zk.CreateAsync("/kept", "x", CreateMode.Ephemeral);
+        await zk.CreateAsync("/watched", "1");
+        var fired = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await zk.GetDataAsync("/watched", e => fired.TrySetResult(e));
+        var sessionId = zk.SessionId;
+        var connected = cluster.Servers.Single(s => s.Address == zk.ConnectedServer);
+
+        await connected.KillAsync();
+        await zk.WaitForStateAsync(s => s == ConnectionState.Disconnected).WaitAsync(TimeSpan.FromSeconds(10));
+        await zk.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(TimeSpan.FromSeconds(15));
+        await using var other = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = cluster.ConnectString });
+        await other.SetDataAsync("/watched", Encoding.UTF8.GetBytes("2"));
+
+        Assert.Equal(sessionId, zk.SessionId);
+        Assert.NotEqual(connected.Address, zk.ConnectedServer);
+        Assert.Equal(zk.SessionId, (await other.ExistsAsync("/kept"))!.EphemeralOwner);
+        Assert.Equal(WatchEventType.NodeDataChanged, (await fired.Task.WaitAsync(TimeSpan.FromSeconds(10))).Type);
+    }
+
+    [Fact]
+    public async Task A_change_made_while_disconnected_fires_the_watch_once_the_client_is_back()
+    {
+        // A long session (ticks of 500 ms allow 10 s): the client must not give the session up while server 1 restarts.
+        await using var cluster = await ZooKeeperCluster.StartAsync(3, new ZooKeeperClusterOptions { TickTime = TimeSpan.FromMilliseconds(500) });
+        var first = cluster.Servers[0];
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = first.Address, SessionTimeout = TimeSpan.FromSeconds(10) });
+        await zk.CreateAsync("/changed", "1");
+        var fired = new TaskCompletionSource<WatchedEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await zk.GetDataAsync("/changed", e => fired.TrySetResult(e));
+
+        // Only server 1 is in this client's list: while it is down the client cannot be told anything.
+        await first.KillAsync();
+        await zk.WaitForStateAsync(s => s == ConnectionState.Disconnected).WaitAsync(TimeSpan.FromSeconds(10));
+        await using (var other = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = $"{cluster.Servers[1].Address},{cluster.Servers[2].Address}" }))
+        {
+            await other.SetDataAsync("/changed", Encoding.UTF8.GetBytes("2"));
+        }
+
+        Assert.False(fired.Task.IsCompleted);
+        await first.StartAsync(CancellationToken.None);
+        await zk.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(WatchEventType.NodeDataChanged, (await fired.Task.WaitAsync(TimeSpan.FromSeconds(10))).Type);
+    }
+
+    [Fact]
+    public async Task Every_server_gone_longer_than_the_session_timeout_means_Expired()
+    {
+        await using var cluster = await ZooKeeperCluster.StartAsync(3);
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = cluster.ConnectString, SessionTimeout = TimeSpan.FromSeconds(2) });
+
+        await cluster.KillAllAsync();
+
+        await zk.WaitForStateAsync(s => s == ConnectionState.Expired).WaitAsync(TimeSpan.FromSeconds(15));
+        var error = await Assert.ThrowsAsync<ZooKeeperException>(() => zk.GetDataAsync("/"));
+        Assert.Equal(ZooKeeperErrorCode.SessionExpired, error.Code);
+    }
+}
