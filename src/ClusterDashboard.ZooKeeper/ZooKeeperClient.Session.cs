@@ -149,11 +149,8 @@ public sealed partial class ZooKeeperClient
             await connection.WriteAsync(BuildConnectRequest(), deadline.Token).ConfigureAwait(false);
             var frame = await connection.ReadFrameAsync(deadline.Token).ConfigureAwait(false);
             var reader = new JuteReader(frame);
-            _ = reader.ReadInt(); // protocol version
-            var timeoutMs = reader.ReadInt();
-            var sessionId = reader.ReadLong();
-            var password = reader.ReadBuffer() ?? [];
-            if (timeoutMs <= 0)
+            var response = Responses.ReadConnectResponse(ref reader);
+            if (response.TimeoutMs <= 0)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
                 if (_sessionId == 0)
@@ -165,9 +162,9 @@ public sealed partial class ZooKeeperClient
                 throw new SessionEndedException();
             }
 
-            _sessionId = sessionId;
-            _password = password;
-            _negotiatedTimeoutMs = timeoutMs;
+            _sessionId = response.SessionId;
+            _password = response.Password;
+            _negotiatedTimeoutMs = response.TimeoutMs;
             Volatile.Write(ref _lastHeard, _time.GetTimestamp());
             return connection;
         }
@@ -324,9 +321,7 @@ public sealed partial class ZooKeeperClient
         Volatile.Write(ref _lastHeard, _time.GetTimestamp());
         var bytes = frame.IsSingleSegment ? frame.FirstSpan : frame.ToArray();
         var reader = new JuteReader(bytes);
-        var xid = reader.ReadInt();
-        var zxid = reader.ReadLong();
-        var error = (ZooKeeperErrorCode)reader.ReadInt();
+        var (xid, zxid, error) = Responses.ReadReplyHeader(ref reader);
         if (zxid > 0)
         {
             long seen;
@@ -388,9 +383,7 @@ public sealed partial class ZooKeeperClient
 
     private void OnNotification(ref JuteReader reader)
     {
-        var type = (WatchEventType)reader.ReadInt();
-        _ = reader.ReadInt(); // the server only ever sends SyncConnected here
-        var serverPath = reader.ReadRequiredString("a watch event's path");
+        var (type, _, serverPath) = Responses.ReadWatcherEvent(ref reader);
         var watchers = _watches.Trigger(type, serverPath);
         if (watchers.Count == 0 || ToClientPath(serverPath) is not { } path)
         {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using System.Text;
+using System.Threading.Channels;
 using ClusterDashboard.ZooKeeper.Internal;
 using ClusterDashboard.ZooKeeper.Protocol;
 using Microsoft.Extensions.Logging;
@@ -158,7 +158,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     public async Task DeleteAsync(string path, int version = -1, CancellationToken cancellationToken = default)
     {
         ZooKeeperPath.Validate(path);
-        await SubmitAsync(OpCode.Delete, RequestBody.PathVersion(ToServerPath(path), version), path, static (ref JuteReader _) => true, cancellationToken).ConfigureAwait(false);
+        await SubmitAsync(OpCode.Delete, RequestBody.PathVersion(ToServerPath(path), version), path, Responses.Empty, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The znode's Stat, or null if it does not exist. A watcher fires on its creation, deletion or data
@@ -171,7 +171,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
             OpCode.Exists,
             RequestBody.PathWatch(serverPath, watcher is not null),
             path,
-            static (ref JuteReader r) => r.ReadStat(),
+            Responses.ReadStat,
             Registration(WatchKind.Data, serverPath, watcher),
             defaultOn: ZooKeeperErrorCode.NoNode);
         return SubmitAsync(request, cancellationToken);
@@ -185,7 +185,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
             OpCode.GetData,
             RequestBody.PathWatch(serverPath, watcher is not null),
             path,
-            static (ref JuteReader r) => new NodeData(r.ReadBuffer() ?? [], r.ReadStat()),
+            Responses.ReadNodeData,
             Registration(WatchKind.Data, serverPath, watcher));
         return SubmitAsync(request, cancellationToken);
     }
@@ -193,7 +193,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     public Task<Stat> SetDataAsync(string path, ReadOnlyMemory<byte>? data, int version = -1, CancellationToken cancellationToken = default)
     {
         ZooKeeperPath.Validate(path);
-        return SubmitAsync(OpCode.SetData, RequestBody.SetData(ToServerPath(path), data, version), path, static (ref JuteReader r) => r.ReadStat(), cancellationToken);
+        return SubmitAsync(OpCode.SetData, RequestBody.SetData(ToServerPath(path), data, version), path, Responses.ReadStat, cancellationToken);
     }
 
     /// <summary>The children's names, unsorted. A watcher fires once when a child is added or removed or the znode
@@ -209,7 +209,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
             OpCode.GetChildren2,
             RequestBody.PathWatch(serverPath, watcher is not null),
             path,
-            static (ref JuteReader r) => new ChildrenResult(r.ReadStrings(), r.ReadStat()),
+            Responses.ReadChildren2,
             Registration(WatchKind.Child, serverPath, watcher));
         return SubmitAsync(request, cancellationToken);
     }
@@ -218,20 +218,20 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     public async Task SyncAsync(string path, CancellationToken cancellationToken = default)
     {
         ZooKeeperPath.Validate(path);
-        await SubmitAsync(OpCode.Sync, RequestBody.Path(ToServerPath(path)), path, static (ref JuteReader r) => r.ReadString(), cancellationToken).ConfigureAwait(false);
+        await SubmitAsync(OpCode.Sync, RequestBody.Path(ToServerPath(path)), path, Responses.ReadPath, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<AclResult> GetAclAsync(string path, CancellationToken cancellationToken = default)
     {
         ZooKeeperPath.Validate(path);
-        return SubmitAsync(OpCode.GetAcl, RequestBody.Path(ToServerPath(path)), path, static (ref JuteReader r) => new AclResult(r.ReadAcls(), r.ReadStat()), cancellationToken);
+        return SubmitAsync(OpCode.GetAcl, RequestBody.Path(ToServerPath(path)), path, Responses.ReadAcl, cancellationToken);
     }
 
     public Task<Stat> SetAclAsync(string path, IReadOnlyList<Acl> acl, int aclVersion = -1, CancellationToken cancellationToken = default)
     {
         ZooKeeperPath.Validate(path);
         ArgumentNullException.ThrowIfNull(acl);
-        return SubmitAsync(OpCode.SetAcl, RequestBody.SetAcl(ToServerPath(path), acl, aclVersion), path, static (ref JuteReader r) => r.ReadStat(), cancellationToken);
+        return SubmitAsync(OpCode.SetAcl, RequestBody.SetAcl(ToServerPath(path), acl, aclVersion), path, Responses.ReadStat, cancellationToken);
     }
 
     /// <summary>Sets a watch that stays until removed; the znode need not exist. Changes made while the client was
@@ -281,7 +281,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         {
             try
             {
-                await SubmitAsync(OpCode.RemoveWatches, RequestBody.PathInt(serverPath, serverType), path, static (ref JuteReader _) => true, cancellationToken).ConfigureAwait(false);
+                await SubmitAsync(OpCode.RemoveWatches, RequestBody.PathInt(serverPath, serverType), path, Responses.Empty, cancellationToken).ConfigureAwait(false);
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoWatcher)
             {
@@ -308,7 +308,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         ZooKeeperPath.Validate(path);
         try
         {
-            await SubmitAsync(OpCode.CheckWatches, RequestBody.PathInt(ToServerPath(path), (int)type), path, static (ref JuteReader _) => true, cancellationToken).ConfigureAwait(false);
+            await SubmitAsync(OpCode.CheckWatches, RequestBody.PathInt(ToServerPath(path), (int)type), path, Responses.Empty, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoWatcher)
@@ -379,7 +379,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     /// <summary>This session's ephemeral znodes whose path starts with <paramref name="prefixPath"/>.</summary>
     public async Task<IReadOnlyList<string>> GetEphemeralsAsync(string prefixPath = "/", CancellationToken cancellationToken = default)
     {
-        var paths = await SubmitAsync(OpCode.GetEphemerals, RequestBody.Path(ToServerPath(prefixPath)), prefixPath, static (ref JuteReader r) => r.ReadStrings(), cancellationToken).ConfigureAwait(false);
+        var paths = await SubmitAsync(OpCode.GetEphemerals, RequestBody.Path(ToServerPath(prefixPath)), prefixPath, Responses.ReadStrings, cancellationToken).ConfigureAwait(false);
         return paths.Select(StripChroot).ToList();
     }
 
@@ -387,21 +387,11 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     public Task<int> GetAllChildrenNumberAsync(string path, CancellationToken cancellationToken = default)
     {
         ZooKeeperPath.Validate(path);
-        return SubmitAsync(OpCode.GetAllChildrenNumber, RequestBody.Path(ToServerPath(path)), path, static (ref JuteReader r) => r.ReadInt(), cancellationToken);
+        return SubmitAsync(OpCode.GetAllChildrenNumber, RequestBody.Path(ToServerPath(path)), path, Responses.ReadInt, cancellationToken);
     }
 
     public Task<IReadOnlyList<ClientIdentity>> WhoAmIAsync(CancellationToken cancellationToken = default) =>
-        SubmitAsync<IReadOnlyList<ClientIdentity>>(OpCode.WhoAmI, [], null, static (ref JuteReader r) =>
-        {
-            var count = r.ReadInt();
-            var result = new List<ClientIdentity>();
-            for (var i = 0; i < count; i++)
-            {
-                result.Add(new ClientIdentity(r.ReadRequiredString("auth scheme"), r.ReadRequiredString("user")));
-            }
-
-            return result;
-        }, cancellationToken);
+        SubmitAsync(OpCode.WhoAmI, [], null, Responses.ReadWhoAmI, cancellationToken);
 
     /// <summary>Adds credentials to this session; they are resent on every reconnect.</summary>
     public async Task AddAuthAsync(string scheme, byte[] auth, CancellationToken cancellationToken = default)
@@ -457,7 +447,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
             ZooKeeperPath.Validate(operation.Path);
         }
 
-        return await SubmitAsync(OpCode.MultiRead, MultiCodec.EncodeReads(list, ToServerPath), null, static (ref JuteReader r) => MultiCodec.DecodeReads(ref r), cancellationToken).ConfigureAwait(false);
+        return await SubmitAsync(OpCode.MultiRead, MultiCodec.EncodeReads(list, ToServerPath), null, MultiCodec.DecodeReads, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates the connect string's chroot (and its parents) if missing: the server knows nothing of chroots,
@@ -477,7 +467,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
             try
             {
                 var body = RequestBody.Create(path, null, Acl.OpenUnsafe, CreateMode.Persistent, null);
-                await SubmitAsync(OpCode.Create, body, path, static (ref JuteReader r) => r.ReadString(), cancellationToken).ConfigureAwait(false);
+                await SubmitAsync(OpCode.Create, body, path, Responses.ReadPath, cancellationToken).ConfigureAwait(false);
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NodeExists)
             {
@@ -516,7 +506,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
 
         if (State == ConnectionState.Connected)
         {
-            var request = new PendingRequest<bool>(OpCode.CloseSession, [], null, static (ref JuteReader _) => true);
+            var request = new PendingRequest<bool>(OpCode.CloseSession, [], null, Responses.Empty);
             _outgoing.Writer.TryWrite(request);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(ReadTimeout);
@@ -542,6 +532,9 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         await _dispatcher.DisposeAsync().ConfigureAwait(false);
         _shutdown.Dispose();
     }
+
+    /// <summary>True once every loop the client ran has ended (tests check nothing outlives a closed client).</summary>
+    internal bool HasStopped => _sessionLoop.IsCompleted && _dispatcher.HasStopped;
 
     private Task<T> SubmitAsync<T>(OpCode op, byte[] body, string? path, ResponseReader<T> reader, CancellationToken cancellationToken) =>
         SubmitAsync(new PendingRequest<T>(op, body, path, reader), cancellationToken);

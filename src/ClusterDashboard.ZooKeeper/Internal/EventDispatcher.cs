@@ -19,6 +19,8 @@ internal sealed class EventDispatcher : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
+    public bool HasStopped => _loop.IsCompleted;
+
     public void Post(Action work)
     {
         if (!_queue.Writer.TryWrite(work))
