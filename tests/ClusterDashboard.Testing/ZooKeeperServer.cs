@@ -122,6 +122,12 @@ public sealed class ZooKeeperServer
         _process = null;
     }
 
+    /// <summary>SIGSTOP: the server freezes with its sockets open, as in a long GC pause or a hung machine.</summary>
+    public Task PauseAsync() => _process is { HasExited: false } p ? ProcessRegistry.SignalAsync(p.Id, 19) : Task.CompletedTask;
+
+    /// <summary>SIGCONT: a paused server carries on.</summary>
+    public Task ResumeAsync() => _process is { HasExited: false } p ? ProcessRegistry.SignalAsync(p.Id, 18) : Task.CompletedTask;
+
     /// <summary>SIGTERM, then SIGKILL if it does not exit within a few seconds.</summary>
     public async Task StopAsync()
     {

@@ -68,4 +68,32 @@ public sealed class EnsembleFailoverTests
         var error = await Assert.ThrowsAsync<ZooKeeperException>(() => zk.GetDataAsync("/"));
         Assert.Equal(ZooKeeperErrorCode.SessionExpired, error.Code);
     }
+
+    [Fact]
+    public async Task A_server_that_stops_answering_is_left_before_the_session_could_expire()
+    {
+        await using var cluster = await ZooKeeperCluster.StartAsync(3);
+        var timeout = TimeSpan.FromSeconds(3);
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = cluster.ConnectString, SessionTimeout = timeout });
+        var sessionId = zk.SessionId;
+        var frozen = cluster.Servers.Single(s => s.Address == zk.ConnectedServer);
+
+        // The frozen server keeps its socket open: only the client's own read timeout can notice.
+        await frozen.PauseAsync();
+        try
+        {
+            var started = TimeProvider.System.GetTimestamp();
+            await zk.WaitForStateAsync(s => s == ConnectionState.Disconnected).WaitAsync(TimeSpan.FromSeconds(10));
+            var detected = TimeProvider.System.GetElapsedTime(started);
+            await zk.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.True(detected < timeout, $"detected after {detected.TotalMilliseconds:F0} ms; the session times out after {timeout.TotalMilliseconds:F0} ms");
+            Assert.Equal(sessionId, zk.SessionId);
+            Assert.NotEqual(frozen.Address, zk.ConnectedServer);
+        }
+        finally
+        {
+            await frozen.ResumeAsync();
+        }
+    }
 }
