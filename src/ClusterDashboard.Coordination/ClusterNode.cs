@@ -25,6 +25,9 @@ public sealed class ClusterNode : IAsyncDisposable
 
     public IElectionParticipant Participant => _participant.Election;
 
+    /// <summary>The election itself: resign and fenced writes.</summary>
+    public LeaderElection Election => _participant.Election;
+
     public IClusterObserver Observer => _observer;
 
     /// <summary>Starts the sessions in the background and returns; it does not wait for ZooKeeper.</summary>

@@ -17,6 +17,17 @@ public sealed class ClusterNodeOptions
 
     public string MembersPath { get; init; } = "/members";
 
+    /// <summary>Where the leader writes its fenced heartbeat.</summary>
+    public string HeartbeatPath { get; init; } = "/leader-heartbeat";
+
+    /// <summary>How often the leader writes its heartbeat; zero turns it off.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public LeadershipPolicy LeadershipPolicy { get; init; } = LeadershipPolicy.Standard;
+
+    /// <summary>An observer follows the election and is a member, but never a candidate.</summary>
+    public bool Observer { get; init; }
+
     /// <summary>The application version published in the member znode.</summary>
     public string Version { get; init; } = "0.0.0";
 }

@@ -17,6 +17,7 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, NodeData> _cache = new(StringComparer.Ordinal);
     private ClusterSnapshot _current;
+    private HeartbeatInfo? _heartbeat;
     private Task _loop = Task.CompletedTask;
     private int _disposed;
 
@@ -96,6 +97,8 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
             await zk.AddWatchAsync(root, OnEvent, AddWatchMode.PersistentRecursive, cancellationToken).ConfigureAwait(false);
         }
 
+        await zk.AddWatchAsync(_options.HeartbeatPath, OnEvent, AddWatchMode.Persistent, cancellationToken).ConfigureAwait(false);
+
         work.Writer.TryWrite(null);
         await foreach (var item in work.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -142,6 +145,7 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
             }
         }
 
+        _heartbeat = await ReadHeartbeatAsync(zk, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var changes = new List<ZnodeChange>();
         foreach (var (path, data) in fresh)
@@ -190,6 +194,14 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
             return;
         }
 
+        if (path == _options.HeartbeatPath)
+        {
+            // A beat a second is not news for the event log; it only refreshes the view.
+            _heartbeat = await ReadHeartbeatAsync(zk, cancellationToken).ConfigureAwait(false);
+            Publish(force: false);
+            return;
+        }
+
         ZnodeChanged?.Invoke(new ZnodeChange(path, kind.Value, _time.GetUtcNow()));
         if (!Roots.Contains(ZooKeeperPath.Parent(path)))
         {
@@ -221,6 +233,12 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         Publish(force: false);
     }
 
+    private async Task<HeartbeatInfo?> ReadHeartbeatAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
+    {
+        var (_, data) = await ReadAsync(zk, _options.HeartbeatPath, cancellationToken).ConfigureAwait(false);
+        return data is null ? null : HeartbeatInfo.TryParse(data.Data);
+    }
+
     private static async Task<(string Path, NodeData? Data)> ReadAsync(ZooKeeperClient zk, string path, CancellationToken cancellationToken)
     {
         try
@@ -235,7 +253,7 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
 
     private void Publish(bool force)
     {
-        var snapshot = ClusterSnapshotBuilder.Build(_options, _cache, _time.GetUtcNow());
+        var snapshot = ClusterSnapshotBuilder.Build(_options, _cache, _time.GetUtcNow()) with { Heartbeat = _heartbeat };
         var previous = Current;
         Volatile.Write(ref _current, snapshot);
         if (force || !ClusterSnapshotBuilder.SameContent(previous, snapshot))

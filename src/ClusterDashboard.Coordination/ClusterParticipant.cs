@@ -25,20 +25,29 @@ public sealed class ClusterParticipant : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _time = time;
         _logger = loggerFactory.CreateLogger<ClusterParticipant>();
-        Election = new LeaderElection(options.ElectionPath, options.NodeId, options.AdvertisedUrl, time, loggerFactory.CreateLogger<LeaderElection>());
+        Election = new LeaderElection(options.ElectionPath, options.NodeId, options.AdvertisedUrl, time, loggerFactory.CreateLogger<LeaderElection>(), options.LeadershipPolicy);
+        Heartbeat = new LeaderHeartbeat(Election, options, time, loggerFactory.CreateLogger<LeaderHeartbeat>());
         _member = new MemberRegistration(
             options.MembersPath,
-            new MemberPayload(options.NodeId, options.AdvertisedUrl, time.GetUtcNow(), options.Version, StateName(LeadershipState.Idle)),
+            new MemberPayload(options.NodeId, options.AdvertisedUrl, time.GetUtcNow(), options.Version, StateName(options.Observer ? LeadershipState.Observer : LeadershipState.Idle)),
             loggerFactory.CreateLogger<MemberRegistration>());
         Election.LeadershipChanged += OnLeadershipChanged;
     }
 
     public LeaderElection Election { get; }
 
+    public LeaderHeartbeat Heartbeat { get; }
+
     /// <summary>The current participant session, if connected at least once.</summary>
     public ZooKeeperClient? Client => _client;
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+    public void Start()
+    {
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+        _heartbeat = Task.Run(() => Heartbeat.RunAsync(_stop.Token));
+    }
+
+    private Task _heartbeat = Task.CompletedTask;
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -53,6 +62,14 @@ public sealed class ClusterParticipant : IAsyncDisposable
                 backoff = TimeSpan.FromMilliseconds(200);
                 await zk.EnsureChrootAsync(cancellationToken).ConfigureAwait(false);
                 await _member.RegisterAsync(zk, cancellationToken).ConfigureAwait(false);
+                if (_options.Observer)
+                {
+                    // An observer is a member that never queues: it just keeps its session until it ends.
+                    Election.SetState(LeadershipState.Observer);
+                    await zk.WaitForStateAsync(s => s is ConnectionState.Expired or ConnectionState.Closed or ConnectionState.AuthFailed, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 await Election.RunAsync(zk, cancellationToken).ConfigureAwait(false);
                 _logger.LogWarning("Participant session {SessionId} of {NodeId} ended ({State}); starting a new one", zk.SessionIdHex, _options.NodeId, zk.State);
             }
@@ -90,6 +107,7 @@ public sealed class ClusterParticipant : IAsyncDisposable
         {
         }
 
+        await _heartbeat.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         if (_client is { } zk)
         {
             await zk.DisposeAsync().ConfigureAwait(false);

@@ -11,5 +11,8 @@ public sealed record ClusterSnapshot(
     long Zxid,
     DateTimeOffset ObservedAt)
 {
+    /// <summary>The leader's last fenced heartbeat, if any was written.</summary>
+    public HeartbeatInfo? Heartbeat { get; init; }
+
     public static ClusterSnapshot Empty(DateTimeOffset at) => new(null, [], [], 0, at);
 }

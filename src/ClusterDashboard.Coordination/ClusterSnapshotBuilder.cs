@@ -4,9 +4,9 @@ namespace ClusterDashboard.Coordination;
 
 /// <summary>Derives the cluster view from the cached znodes: the queue order, the leader it implies, who watches
 /// whom, and each member's role.</summary>
-internal static class ClusterSnapshotBuilder
+public static class ClusterSnapshotBuilder
 {
-    public static ClusterSnapshot Build(ClusterNodeOptions options, IReadOnlyDictionary<string, NodeData> cache, DateTimeOffset now)
+    internal static ClusterSnapshot Build(ClusterNodeOptions options, IReadOnlyDictionary<string, NodeData> cache, DateTimeOffset now)
     {
         var electionNodes = cache.Where(kv => ZooKeeperPath.Parent(kv.Key) == options.ElectionPath)
             .ToDictionary(kv => ZooKeeperPath.Name(kv.Key), kv => kv.Value, StringComparer.Ordinal);
@@ -44,6 +44,9 @@ internal static class ClusterSnapshotBuilder
         return new ClusterSnapshot(leader, candidates, members, zxid, now);
     }
 
-    public static bool SameContent(ClusterSnapshot a, ClusterSnapshot b) =>
+    public static bool SameContent(ClusterSnapshot a, ClusterSnapshot b) => SameMembership(a, b) && a.Heartbeat == b.Heartbeat;
+
+    /// <summary>Same leader, candidates and members: what a change of only the heartbeat leaves alone.</summary>
+    public static bool SameMembership(ClusterSnapshot a, ClusterSnapshot b) =>
         a.Leader == b.Leader && a.Candidates.SequenceEqual(b.Candidates) && a.Members.SequenceEqual(b.Members);
 }

@@ -7,6 +7,9 @@ public interface IElectionParticipant
 
     LeadershipState State { get; }
 
+    /// <summary>Whether a suspended connection already ends leadership (Standard) or only a lost session does.</summary>
+    LeadershipPolicy Policy { get; }
+
     /// <summary>The fencing token while <see cref="State"/> is Leader, else null.</summary>
     long? Epoch { get; }
 

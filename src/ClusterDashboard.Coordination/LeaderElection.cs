@@ -15,14 +15,19 @@ public sealed class LeaderElection : IElectionParticipant
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
+    private readonly LeadershipPolicy _policy;
+    private ZooKeeperClient? _client;
+    private WakeSignal? _wake;
+    private volatile bool _resignRequested;
     private LeadershipState _state = LeadershipState.Idle;
     private long? _epoch;
     private string? _znode;
 
-    public LeaderElection(string electionPath, string nodeId, string? url, TimeProvider time, ILogger logger)
+    public LeaderElection(string electionPath, string nodeId, string? url, TimeProvider time, ILogger logger, LeadershipPolicy policy = LeadershipPolicy.Standard)
     {
         ZooKeeperPath.Validate(electionPath);
         _electionPath = electionPath;
+        _policy = policy;
         NodeId = nodeId;
         _url = url;
         _time = time;
@@ -32,6 +37,13 @@ public sealed class LeaderElection : IElectionParticipant
     public event Action<LeadershipChange>? LeadershipChanged;
 
     public string NodeId { get; }
+
+    public LeadershipPolicy Policy => _policy;
+
+    /// <summary>How many times this participant woke up because a watch fired (the herd test counts them).</summary>
+    public int WatchNotifications => Volatile.Read(ref _watchNotifications);
+
+    private int _watchNotifications;
 
     public LeadershipState State
     {
@@ -76,8 +88,19 @@ public sealed class LeaderElection : IElectionParticipant
         ArgumentNullException.ThrowIfNull(zk);
         var wake = new WakeSignal();
         void OnState(ConnectionState _) => wake.Set();
-        void OnWatch(WatchedEvent _) => wake.Set();
+        void OnWatch(WatchedEvent e)
+        {
+            if (e.Type != WatchEventType.None)
+            {
+                Interlocked.Increment(ref _watchNotifications);
+            }
+
+            wake.Set();
+        }
+
         zk.StateChanged += OnState;
+        _client = zk;
+        _wake = wake;
         try
         {
             Transition(LeadershipState.Joining, null, null);
@@ -96,9 +119,23 @@ public sealed class LeaderElection : IElectionParticipant
 
                 if (connection != ConnectionState.Connected)
                 {
-                    // Without a connection nobody can tell whether this candidate still leads: stop acting as leader now.
-                    Transition(LeadershipState.Suspended, null, candidate);
+                    // Without a connection nobody can tell whether this candidate still leads: stop acting as leader now,
+                    // unless the policy accepts leading until the session is known to be lost.
+                    if (!(_policy == LeadershipPolicy.SessionOnly && State == LeadershipState.Leader))
+                    {
+                        Transition(LeadershipState.Suspended, null, candidate);
+                    }
+
                     await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (_resignRequested)
+                {
+                    _resignRequested = false;
+                    await ResignCandidateAsync(zk, candidate, cancellationToken).ConfigureAwait(false);
+                    candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
+                    announced = false;
                     continue;
                 }
 
@@ -172,6 +209,66 @@ public sealed class LeaderElection : IElectionParticipant
         finally
         {
             zk.StateChanged -= OnState;
+            _client = null;
+            _wake = null;
+        }
+    }
+
+    /// <summary>The leader gives up and queues again at the back: the next candidate takes over at once.</summary>
+    public void Resign()
+    {
+        if (State != LeadershipState.Leader)
+        {
+            throw new NotLeaderException($"{NodeId} cannot resign: it is {State}, not leader.");
+        }
+
+        _resignRequested = true;
+        _wake?.Set();
+    }
+
+    /// <summary>
+    /// Writes only while this participant's own candidate znode exists: the operations run in one multi after a
+    /// check of that znode, so a stale leader (its session expired, a successor elected) cannot write. A failed check
+    /// means leadership is gone: the participant steps down before the caller hears of it.
+    /// </summary>
+    public async Task<IReadOnlyList<OperationResult>> FencedMultiAsync(IEnumerable<Operation> operations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        var zk = _client;
+        var candidate = Znode;
+        if (State != LeadershipState.Leader || zk is null || candidate is null)
+        {
+            throw new NotLeaderException($"{NodeId} does not lead (it is {State}); the write was not sent.");
+        }
+
+        try
+        {
+            return await zk.MultiAsync([Operation.Check(ZooKeeperPath.Combine(_electionPath, candidate)), .. operations], cancellationToken).ConfigureAwait(false);
+        }
+        catch (MultiOperationException e) when (e.FailedIndex == 0)
+        {
+            _logger.LogWarning("Fenced write by {NodeId} refused: its candidate {Znode} is gone; stepping down", NodeId, candidate);
+            Transition(LeadershipState.Lost, null, null);
+            _wake?.Set();
+            throw new NotLeaderException($"{NodeId}'s leadership is stale: its candidate {candidate} no longer exists, so the write was refused.", e);
+        }
+        catch (ZooKeeperException e) when (e.Code is ZooKeeperErrorCode.SessionExpired or ZooKeeperErrorCode.ClientClosed)
+        {
+            Transition(LeadershipState.Lost, null, null);
+            throw new NotLeaderException($"{NodeId}'s session is gone, so the write was refused.", e);
+        }
+    }
+
+    private async Task ResignCandidateAsync(ZooKeeperClient zk, string candidate, CancellationToken cancellationToken)
+    {
+        _logger.LogInformation("Node {NodeId} resigns: candidate {Znode} leaves the queue", NodeId, candidate);
+        Transition(LeadershipState.Follower, null, null);
+        try
+        {
+            await zk.DeleteAsync(ZooKeeperPath.Combine(_electionPath, candidate), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
+        {
         }
     }
 

@@ -23,4 +23,7 @@ public enum LeadershipState
 
     /// <summary>Left the election on purpose (shutdown).</summary>
     Left,
+
+    /// <summary>Follows the election without being a candidate (observer mode): never leads.</summary>
+    Observer,
 }

@@ -30,6 +30,9 @@ public sealed partial class ZooKeeperClient
     private long _lastZxid;
     private long _lastHeard;
     private int _xid;
+    private long _blockedUntil;
+    private long _frozenUntil;
+    private TaskCompletionSource _healed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TimeSpan ReadTimeout => TimeSpan.FromMilliseconds(NegotiatedTimeoutMs * 2 / 3.0);
 
@@ -54,12 +57,20 @@ public sealed partial class ZooKeeperClient
                 await DelayQuietly(TimeSpan.FromMilliseconds(100 + Random.Shared.Next(400))).ConfigureAwait(false);
             }
 
-            if (_sessionId != 0 && _time.GetElapsedTime(Volatile.Read(ref _lastHeard)) > TimeSpan.FromMilliseconds(NegotiatedTimeoutMs))
+            if (_sessionId != 0 && _time.GetTimestamp() >= ExpiryDeadline())
             {
                 // Past the session timeout without a word from any server, the servers have expired the session or
                 // are about to; saying so now is safer than letting the application believe it still holds it.
                 Finish(ConnectionState.Expired, new ZooKeeperException(ZooKeeperErrorCode.SessionExpired, detail: "no server answered within the session timeout"));
                 return;
+            }
+
+            var blockedUntil = Volatile.Read(ref _blockedUntil);
+            if (blockedUntil > _time.GetTimestamp())
+            {
+                // A simulated partition holds reconnects back, but not past the moment the session would expire.
+                await WhileBlockedAsync(Math.Min(blockedUntil, ExpiryDeadline())).ConfigureAwait(false);
+                continue;
             }
 
             var server = servers[attempt % servers.Count];
@@ -109,7 +120,7 @@ public sealed partial class ZooKeeperClient
                 "ZooKeeper session {SessionId} connected to {Server} (timeout {TimeoutMs} ms)",
                 SessionIdHex, ConnectedServer, NegotiatedTimeoutMs);
 
-            var receive = connection.ReceiveAsync(frame => OnFrame(frame, pending), stop.Token);
+            var receive = connection.ReceiveAsync(frame => OnFrame(frame, pending), ct => WhileBlockedAsync(_frozenUntil, ct), stop.Token);
             var send = SendLoopAsync(connection, pending, stop.Token);
             var ping = PingLoopAsync(connection, stop.Token);
             var ended = await Task.WhenAny(receive, send, ping).ConfigureAwait(false);
@@ -265,6 +276,7 @@ public sealed partial class ZooKeeperClient
         var reader = _outgoing.Reader;
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
+            await WhileBlockedAsync(_frozenUntil, cancellationToken).ConfigureAwait(false);
             buffer.ResetWrittenCount();
             // Batch whatever is queued into one write: pipelined requests then cost one syscall, not one each.
             while (buffer.WrittenCount < 64 * 1024 && reader.TryRead(out var request))
@@ -298,6 +310,7 @@ public sealed partial class ZooKeeperClient
         var pingInterval = ReadTimeout / 2;
         while (true)
         {
+            await WhileBlockedAsync(_frozenUntil, cancellationToken).ConfigureAwait(false);
             var silent = _time.GetElapsedTime(connection.LastReceivedTimestamp);
             if (silent > ReadTimeout)
             {
@@ -586,6 +599,52 @@ public sealed partial class ZooKeeperClient
         catch (OperationCanceledException)
         {
         }
+    }
+
+    private long ExpiryDeadline() => _sessionId == 0
+        ? long.MaxValue
+        : Volatile.Read(ref _lastHeard) + (long)(NegotiatedTimeoutMs / 1000.0 * _time.TimestampFrequency);
+
+    internal void InjectPartition(TimeSpan duration)
+    {
+        Volatile.Write(ref _blockedUntil, _time.GetTimestamp() + (long)(duration.TotalSeconds * _time.TimestampFrequency));
+        _logger.LogWarning("ZooKeeper session {SessionId}: simulated partition for {Duration}", SessionIdHex, duration);
+        _connection?.Abort();
+    }
+
+    internal void InjectCrash()
+    {
+        _logger.LogWarning("ZooKeeper session {SessionId}: simulated crash; the session is left to expire", SessionIdHex);
+        Finish(ConnectionState.Closed, new ZooKeeperException(ZooKeeperErrorCode.ClientClosed, detail: "simulated crash"));
+    }
+
+    internal void InjectFreeze(TimeSpan duration)
+    {
+        Volatile.Write(ref _frozenUntil, _time.GetTimestamp() + (long)(duration.TotalSeconds * _time.TimestampFrequency));
+        _logger.LogWarning("ZooKeeper session {SessionId}: simulated pause for {Duration}", SessionIdHex, duration);
+    }
+
+    internal void HealFaults()
+    {
+        Volatile.Write(ref _blockedUntil, 0);
+        Volatile.Write(ref _frozenUntil, 0);
+        Interlocked.Exchange(ref _healed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    // Waits while a simulated partition or pause lasts; returns at once when none does.
+    private async ValueTask WhileBlockedAsync(long until, CancellationToken cancellationToken = default)
+    {
+        var remaining = until - _time.GetTimestamp();
+        if (until == 0 || remaining <= 0)
+        {
+            return;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        var delay = Task.Delay(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency), _time, linked.Token);
+        await Task.WhenAny(delay, Volatile.Read(ref _healed).Task).ConfigureAwait(false);
+        await linked.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

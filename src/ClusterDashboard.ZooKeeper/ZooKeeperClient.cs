@@ -37,6 +37,11 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Simulated failures of this client (partition, crash, pause), for drills and tests.</summary>
+    public ClientFaults Faults => _faults ??= new ClientFaults(this);
+
+    private ClientFaults? _faults;
+
     /// <summary>Raised on every state change, in order with watch events.</summary>
     public event Action<ConnectionState>? StateChanged;
 

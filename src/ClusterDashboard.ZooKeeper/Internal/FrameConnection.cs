@@ -89,11 +89,15 @@ internal sealed class FrameConnection : IAsyncDisposable
     }
 
     /// <summary>Hands every frame to <paramref name="onFrame"/>, in arrival order, until the connection ends.</summary>
-    public async Task ReceiveAsync(Action<ReadOnlySequence<byte>> onFrame, CancellationToken cancellationToken)
+    /// <param name="beforeRead">Awaited before every read; a simulated pause holds the reader here.</param>
+    public async Task ReceiveAsync(Action<ReadOnlySequence<byte>> onFrame, Func<CancellationToken, ValueTask> beforeRead, CancellationToken cancellationToken)
     {
         while (true)
         {
+            await beforeRead(cancellationToken).ConfigureAwait(false);
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            // A pause that began while the read was pending holds what arrived until it ends.
+            await beforeRead(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var any = false;
             try

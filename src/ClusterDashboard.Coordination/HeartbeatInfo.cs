@@ -1,0 +1,11 @@
+using System.Text.Json;
+
+namespace ClusterDashboard.Coordination;
+
+/// <summary>What the leader last wrote, through a fenced write, to the heartbeat znode.</summary>
+public sealed record HeartbeatInfo(string NodeId, long Epoch, DateTimeOffset At)
+{
+    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, PayloadJson.Options);
+
+    public static HeartbeatInfo? TryParse(ReadOnlySpan<byte> data) => PayloadJson.TryParse<HeartbeatInfo>(data) is { NodeId: not null } h ? h : null;
+}

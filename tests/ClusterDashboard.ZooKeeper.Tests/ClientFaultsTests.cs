@@ -1,0 +1,74 @@
+using ClusterDashboard.Testing;
+
+namespace ClusterDashboard.ZooKeeper.Tests;
+
+/// <summary>Simulated failures of one client look to the servers and to the application like the real ones.</summary>
+public sealed class ClientFaultsTests(StandaloneZooKeeperFixture zookeeper) : IClassFixture<StandaloneZooKeeperFixture>
+{
+    private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(2);
+
+    private Task<ZooKeeperClient> ConnectAsync() =>
+        ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = zookeeper.ConnectString, SessionTimeout = SessionTimeout });
+
+    [Fact]
+    public async Task A_partition_shorter_than_the_session_timeout_is_survived()
+    {
+        await using var zk = await ConnectAsync();
+        var sessionId = zk.SessionId;
+        var path = TestPaths.Unique("short-partition");
+        await zk.CreateAsync(path, "x", CreateMode.Ephemeral);
+
+        zk.Faults.Partition(TimeSpan.FromMilliseconds(500));
+        await zk.WaitForStateAsync(s => s == ConnectionState.Disconnected).WaitAsync(TimeSpan.FromSeconds(5));
+        await zk.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(sessionId, zk.SessionId);
+        Assert.NotNull(await zk.ExistsAsync(path));
+    }
+
+    [Fact]
+    public async Task A_partition_longer_than_the_session_timeout_ends_in_Expired_and_the_servers_drop_the_ephemerals()
+    {
+        await using var zk = await ConnectAsync();
+        await using var watcher = await ConnectAsync();
+        var path = TestPaths.Unique("long-partition");
+        await zk.CreateAsync(path, "x", CreateMode.Ephemeral);
+
+        zk.Faults.Partition(TimeSpan.FromSeconds(30));
+
+        await zk.WaitForStateAsync(s => s == ConnectionState.Expired).WaitAsync(TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(async ct => await watcher.ExistsAsync(path, cancellationToken: ct) is null, TimeSpan.FromSeconds(10), "the server expires the session");
+    }
+
+    [Fact]
+    public async Task A_crash_leaves_the_session_to_expire_on_the_servers()
+    {
+        var zk = await ConnectAsync();
+        await using var watcher = await ConnectAsync();
+        var path = TestPaths.Unique("crash");
+        await zk.CreateAsync(path, "x", CreateMode.Ephemeral);
+
+        zk.Faults.Crash();
+
+        Assert.Equal(ConnectionState.Closed, zk.State);
+        Assert.NotNull(await watcher.ExistsAsync(path)); // no closeSession was sent: the ephemeral outlives the client
+        await Eventually.UntilAsync(async ct => await watcher.ExistsAsync(path, cancellationToken: ct) is null, TimeSpan.FromSeconds(10), "the server expires the session");
+        await zk.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_pause_longer_than_the_session_timeout_is_noticed_only_after_it_ends_as_Expired()
+    {
+        await using var zk = await ConnectAsync();
+        await using var watcher = await ConnectAsync();
+        var path = TestPaths.Unique("pause");
+        await zk.CreateAsync(path, "x", CreateMode.Ephemeral);
+
+        zk.Faults.Freeze(TimeSpan.FromSeconds(4));
+        await Eventually.UntilAsync(async ct => await watcher.ExistsAsync(path, cancellationToken: ct) is null, TimeSpan.FromSeconds(10), "the server expires the paused session");
+        var stateWhileFrozen = zk.State;
+
+        await zk.WaitForStateAsync(s => s == ConnectionState.Expired).WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(ConnectionState.Connected, stateWhileFrozen);
+    }
+}
