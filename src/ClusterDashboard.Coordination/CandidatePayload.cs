@@ -2,9 +2,9 @@ using System.Text.Json;
 
 namespace ClusterDashboard.Coordination;
 
-/// <summary>What our candidate znodes hold. <see cref="ElectedAt"/> is written by the candidate once it leads, so
-/// every node reports the same "since".</summary>
-public sealed record CandidatePayload(string NodeId, string? Url, DateTimeOffset? ElectedAt)
+/// <summary>What our candidate znodes hold. Written once at create: a later write would wake the candidate behind it,
+/// whose exists watch also fires on data changes.</summary>
+public sealed record CandidatePayload(string NodeId, string? Url)
 {
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, PayloadJson.Options);
 

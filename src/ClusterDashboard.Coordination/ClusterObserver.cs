@@ -253,7 +253,7 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
 
     private void Publish(bool force)
     {
-        var snapshot = ClusterSnapshotBuilder.Build(_options, _cache, _time.GetUtcNow()) with { Heartbeat = _heartbeat };
+        var snapshot = ClusterSnapshotBuilder.Build(_options, _cache, _heartbeat, _time.GetUtcNow());
         var previous = Current;
         Volatile.Write(ref _current, snapshot);
         if (force || !ClusterSnapshotBuilder.SameContent(previous, snapshot))

@@ -6,7 +6,7 @@ namespace ClusterDashboard.Coordination;
 /// whom, and each member's role.</summary>
 public static class ClusterSnapshotBuilder
 {
-    internal static ClusterSnapshot Build(ClusterNodeOptions options, IReadOnlyDictionary<string, NodeData> cache, DateTimeOffset now)
+    internal static ClusterSnapshot Build(ClusterNodeOptions options, IReadOnlyDictionary<string, NodeData> cache, HeartbeatInfo? heartbeat, DateTimeOffset now)
     {
         var electionNodes = cache.Where(kv => ZooKeeperPath.Parent(kv.Key) == options.ElectionPath)
             .ToDictionary(kv => ZooKeeperPath.Name(kv.Key), kv => kv.Value, StringComparer.Ordinal);
@@ -23,8 +23,9 @@ public static class ClusterSnapshotBuilder
         if (candidates.Count > 0)
         {
             var first = candidates[0];
-            var payload = CandidatePayload.TryParse(electionNodes[first.Znode].Data);
-            leader = new LeaderInfo(first.NodeId ?? first.Znode, first.Url, first.Sequence, first.Znode, payload?.ElectedAt);
+            // Only the leader's own heartbeat, for this very term, says since when it leads.
+            var since = heartbeat is not null && heartbeat.Epoch == first.Sequence ? heartbeat.LeaderSince : (DateTimeOffset?)null;
+            leader = new LeaderInfo(first.NodeId ?? first.Znode, first.Url, first.Sequence, first.Znode, since);
         }
 
         var members = cache.Where(kv => ZooKeeperPath.Parent(kv.Key) == options.MembersPath)
@@ -41,7 +42,7 @@ public static class ClusterSnapshotBuilder
             .ToList();
 
         var zxid = cache.Values.Select(d => Math.Max(d.Stat.Mzxid, d.Stat.Czxid)).DefaultIfEmpty(0).Max();
-        return new ClusterSnapshot(leader, candidates, members, zxid, now);
+        return new ClusterSnapshot(leader, candidates, members, zxid, now) { Heartbeat = heartbeat };
     }
 
     public static bool SameContent(ClusterSnapshot a, ClusterSnapshot b) => SameMembership(a, b) && a.Heartbeat == b.Heartbeat;

@@ -40,7 +40,7 @@ public sealed class LeaderElection : IElectionParticipant
 
     public LeadershipPolicy Policy => _policy;
 
-    /// <summary>How many times this participant woke up because a watch fired (the herd test counts them).</summary>
+    /// <summary>How many times this participant was woken by its predecessor's watch (the herd test counts them).</summary>
     public int WatchNotifications => Volatile.Read(ref _watchNotifications);
 
     private int _watchNotifications;
@@ -67,6 +67,21 @@ public sealed class LeaderElection : IElectionParticipant
         }
     }
 
+    /// <summary>When this participant last became leader; null while it does not lead.</summary>
+    public DateTimeOffset? LeaderSince
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state == LeadershipState.Leader ? _since : null;
+            }
+        }
+    }
+
+    private DateTimeOffset _since;
+    private long? _sinceEpoch;
+
     public string? Znode
     {
         get
@@ -88,7 +103,8 @@ public sealed class LeaderElection : IElectionParticipant
         ArgumentNullException.ThrowIfNull(zk);
         var wake = new WakeSignal();
         void OnState(ConnectionState _) => wake.Set();
-        void OnWatch(WatchedEvent e)
+        void OnWatch(WatchedEvent _) => wake.Set();
+        void OnPredecessor(WatchedEvent e)
         {
             if (e.Type != WatchEventType.None)
             {
@@ -106,7 +122,6 @@ public sealed class LeaderElection : IElectionParticipant
             Transition(LeadershipState.Joining, null, null);
             await ZooKeeperPaths.EnsureAsync(zk, _electionPath, cancellationToken).ConfigureAwait(false);
             var candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
-            var announced = false;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -135,7 +150,6 @@ public sealed class LeaderElection : IElectionParticipant
                     _resignRequested = false;
                     await ResignCandidateAsync(zk, candidate, cancellationToken).ConfigureAwait(false);
                     candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
-                    announced = false;
                     continue;
                 }
 
@@ -148,7 +162,6 @@ public sealed class LeaderElection : IElectionParticipant
                         // Our candidate is gone while the session lives (deleted by hand): queue again at the back.
                         _logger.LogWarning("Candidate {Znode} of {NodeId} disappeared; joining again", candidate, NodeId);
                         candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
-                        announced = false;
                         continue;
                     }
 
@@ -162,23 +175,16 @@ public sealed class LeaderElection : IElectionParticipant
                         {
                             _logger.LogWarning("Candidate {Znode} is owned by session {Owner:x}, not ours; joining again", candidate, own.Stat.EphemeralOwner);
                             candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
-                            announced = false;
-                            continue;
+                                continue;
                         }
 
                         Watching = null;
                         Transition(LeadershipState.Leader, ordered[0].Sequence, candidate);
-                        if (!announced)
-                        {
-                            announced = true;
-                            var payload = new CandidatePayload(NodeId, _url, _time.GetUtcNow());
-                            await zk.SetDataAsync(path, payload.ToBytes(), own.Stat.Version, cancellationToken).ConfigureAwait(false);
-                        }
                     }
                     else
                     {
                         var predecessor = ordered[index - 1].Name;
-                        var stat = await zk.ExistsAsync(ZooKeeperPath.Combine(_electionPath, predecessor), OnWatch, cancellationToken).ConfigureAwait(false);
+                        var stat = await zk.ExistsAsync(ZooKeeperPath.Combine(_electionPath, predecessor), OnPredecessor, cancellationToken).ConfigureAwait(false);
                         if (stat is null)
                         {
                             continue; // it left between the listing and the watch: look again
@@ -293,7 +299,7 @@ public sealed class LeaderElection : IElectionParticipant
     private async Task<string> CreateCandidateAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
     {
         var prefix = $"_c_{Guid.NewGuid():N}-n_";
-        var data = new CandidatePayload(NodeId, _url, null).ToBytes();
+        var data = new CandidatePayload(NodeId, _url).ToBytes();
         while (true)
         {
             try
@@ -329,10 +335,17 @@ public sealed class LeaderElection : IElectionParticipant
                 return;
             }
 
+            change = new LeadershipChange(state, epoch, znode, _time.GetUtcNow());
+            // Resuming after a suspension with the same candidate is the same term: "since" stays.
+            if (state == LeadershipState.Leader && _sinceEpoch != epoch)
+            {
+                _since = change.At;
+                _sinceEpoch = epoch;
+            }
+
             _state = state;
             _epoch = epoch;
             _znode = znode;
-            change = new LeadershipChange(state, epoch, znode, _time.GetUtcNow());
         }
 
         _logger.LogInformation("Node {NodeId} is now {State} (epoch {Epoch}, candidate {Znode})", NodeId, state, epoch, znode);

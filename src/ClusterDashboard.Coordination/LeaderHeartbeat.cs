@@ -17,22 +17,48 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
             return;
         }
 
-        using var timer = new PeriodicTimer(options.HeartbeatInterval, time);
-        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        // A new leader beats at once, so every node learns when it took over without waiting for a tick.
+        var tookOver = new WakeSignal();
+        void OnChange(LeadershipChange change)
         {
-            if (election.State != LeadershipState.Leader || election.Epoch is not { } epoch)
+            if (change.State == LeadershipState.Leader)
             {
-                continue;
+                tookOver.Set();
             }
+        }
 
-            await BeatAsync(epoch, cancellationToken).ConfigureAwait(false);
+        election.LeadershipChanged += OnChange;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (election.State == LeadershipState.Leader && election.Epoch is { } epoch)
+                {
+                    await BeatAsync(epoch, cancellationToken).ConfigureAwait(false);
+                }
+
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                tick.CancelAfter(options.HeartbeatInterval);
+                try
+                {
+                    await tookOver.WaitAsync(tick.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                }
+            }
+        }
+        finally
+        {
+            election.LeadershipChanged -= OnChange;
         }
     }
 
     /// <summary>One fenced write; returns whether it was accepted.</summary>
     public async Task<bool> BeatAsync(long epoch, CancellationToken cancellationToken)
     {
-        var beat = new HeartbeatInfo(election.NodeId, epoch, time.GetUtcNow()).ToBytes();
+        var now = time.GetUtcNow();
+        var beat = new HeartbeatInfo(election.NodeId, epoch, election.LeaderSince ?? now, now).ToBytes();
         try
         {
             await election.FencedMultiAsync([Operation.SetData(options.HeartbeatPath, beat)], cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,158 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ClusterDashboard.Coordination.Tests;
+
+/// <summary>
+/// A TCP proxy between a client and one ZooKeeper server that, once armed, lets the next create under a path prefix
+/// through, swallows the server's reply to it and cuts the connection: the create is applied but the client only sees
+/// ConnectionLoss, the classic way to leave an orphan sequential znode behind.
+/// </summary>
+internal sealed class DroppingProxy : IAsyncDisposable
+{
+    private const int Create = 1;
+    private const int Create2 = 15;
+
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly IPEndPoint _upstream;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+    private string? _armedPrefix;
+    private int _dropped;
+
+    public DroppingProxy(string upstream)
+    {
+        var parts = upstream.Split(':');
+        _upstream = new IPEndPoint(IPAddress.Parse(parts[0]), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        _listener.Start();
+        _accepting = Task.Run(AcceptAsync);
+    }
+
+    public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    /// <summary>How many creates were applied with their reply swallowed.</summary>
+    public int Dropped => Volatile.Read(ref _dropped);
+
+    public void ArmForCreateUnder(string prefix) => Volatile.Write(ref _armedPrefix, prefix);
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => RelayAsync(client));
+        }
+    }
+
+    private async Task RelayAsync(Socket client)
+    {
+        using var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var _ = client;
+        try
+        {
+            await server.ConnectAsync(_upstream, _stop.Token);
+            using var cut = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            var swallowXid = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var up = PumpRequestsAsync(client, server, swallowXid, cut.Token);
+            var down = PumpRepliesAsync(server, client, swallowXid.Task, cut.Token);
+            await Task.WhenAny(up, down);
+            await cut.CancelAsync();
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
+    }
+
+    // Client → server, frame by frame: the first frame is the ConnectRequest, then [xid][type][record].
+    private async Task PumpRequestsAsync(Socket from, Socket to, TaskCompletionSource<int> swallowXid, CancellationToken cancellationToken)
+    {
+        var first = true;
+        while (true)
+        {
+            var frame = await ReadFrameAsync(from, cancellationToken);
+            await to.SendAsync(frame, cancellationToken);
+            if (first)
+            {
+                first = false;
+                continue;
+            }
+
+            var type = BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(8));
+            if (type is Create or Create2 && Volatile.Read(ref _armedPrefix) is { } prefix && PathOf(frame).StartsWith(prefix, StringComparison.Ordinal))
+            {
+                Volatile.Write(ref _armedPrefix, null);
+                swallowXid.TrySetResult(BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(4)));
+            }
+        }
+    }
+
+    // Server → client: the first frame is the ConnectResponse, then [xid][zxid][err][record]. The reply to the armed
+    // create is swallowed and the connection cut, after the server has applied the create.
+    private async Task PumpRepliesAsync(Socket from, Socket to, Task<int> swallowXid, CancellationToken cancellationToken)
+    {
+        var first = true;
+        while (true)
+        {
+            var frame = await ReadFrameAsync(from, cancellationToken);
+            if (!first && swallowXid.IsCompletedSuccessfully && BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(4)) == swallowXid.Result)
+            {
+                Interlocked.Increment(ref _dropped);
+                from.Close();
+                to.Close();
+                return;
+            }
+
+            first = false;
+            await to.SendAsync(frame, cancellationToken);
+        }
+    }
+
+    private static string PathOf(byte[] frame)
+    {
+        var length = BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(12));
+        return Encoding.UTF8.GetString(frame, 16, length);
+    }
+
+    private static async Task<byte[]> ReadFrameAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var prefix = new byte[4];
+        await ReadExactlyAsync(socket, prefix, cancellationToken);
+        var frame = new byte[4 + BinaryPrimitives.ReadInt32BigEndian(prefix)];
+        prefix.CopyTo(frame, 0);
+        await ReadExactlyAsync(socket, frame.AsMemory(4), cancellationToken);
+        return frame;
+    }
+
+    private static async Task ReadExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (buffer.Length > 0)
+        {
+            var read = await socket.ReceiveAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                throw new IOException("closed");
+            }
+
+            buffer = buffer[read..];
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _accepting;
+        _stop.Dispose();
+    }
+}
