@@ -1,7 +1,7 @@
 namespace ClusterDashboard.Coordination;
 
 /// <summary>Everything one node needs to take part in the cluster.</summary>
-public sealed class ClusterNodeOptions
+public sealed record ClusterNodeOptions
 {
     /// <summary>ZooKeeper servers, "host:port,host:port[/chroot]".</summary>
     public required string ConnectString { get; init; }

@@ -108,12 +108,13 @@ public sealed class ClusterParticipant : IAsyncDisposable
         }
 
         await _heartbeat.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+
+        // Stop acting as leader before the candidate goes: closing the session lets the successor lead at once.
+        Election.SetState(LeadershipState.Left);
         if (_client is { } zk)
         {
             await zk.DisposeAsync().ConfigureAwait(false);
         }
-
-        Election.SetState(LeadershipState.Left);
     }
 
     public async ValueTask DisposeAsync()

@@ -141,12 +141,14 @@ public sealed partial class ZooKeeperClient
         {
             _connection = null;
             ConnectedServer = null;
-            FailPending(pending);
-            FailAuthWaiters();
+            // The state says Disconnected before anyone hears ConnectionLoss, so a caller that checks it sees why.
             if (!IsFinal)
             {
                 SetState(ConnectionState.Disconnected);
             }
+
+            FailPending(pending);
+            FailAuthWaiters();
         }
     }
 

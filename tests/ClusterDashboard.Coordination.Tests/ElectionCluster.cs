@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ClusterDashboard.Coordination.Tests;
 
 /// <summary>Participants of one election in one test, each on its own session.</summary>
-internal sealed class ElectionCluster(string connectString, TimeSpan sessionTimeout) : IAsyncDisposable
+internal sealed class ElectionCluster(string connectString, TimeSpan sessionTimeout, LeadershipPolicy policy = LeadershipPolicy.Standard, TimeSpan? heartbeat = null) : IAsyncDisposable
 {
     private readonly List<ClusterParticipant> _participants = [];
 
@@ -23,6 +23,8 @@ internal sealed class ElectionCluster(string connectString, TimeSpan sessionTime
         SessionTimeout = sessionTimeout,
         NodeId = nodeId,
         AdvertisedUrl = $"http://{nodeId}.test",
+        LeadershipPolicy = policy,
+        HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(1),
     };
 
     public IEnumerable<ClusterParticipant> Leaders => _participants.Where(p => p.Election.State == LeadershipState.Leader);

@@ -1,0 +1,126 @@
+using System.Text;
+using ClusterDashboard.Testing;
+using ClusterDashboard.ZooKeeper;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClusterDashboard.Coordination.Tests;
+
+/// <summary>What a leader may and may not do when things go wrong: fenced writes, resign, the leadership policies,
+/// observers.</summary>
+public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) : IClassFixture<StandaloneZooKeeperFixture>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    private static Task UntilAsync(Func<bool> condition, string because) =>
+        Eventually.UntilAsync(_ => Task.FromResult(condition()), Deadline, because);
+
+    [Fact]
+    public async Task A_leader_paused_past_its_session_timeout_has_its_fenced_write_refused_and_steps_down()
+    {
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "fence");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(2), heartbeat: TimeSpan.Zero);
+        var first = cluster.Start("node-1");
+        await UntilAsync(() => first.Election.State == LeadershipState.Leader, "node-1 leads");
+        var second = cluster.Start("node-2");
+        await UntilAsync(() => second.Election.State == LeadershipState.Follower, "node-2 follows");
+        await using var writer = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString });
+        await writer.CreateAsync("/work", "0");
+
+        first.Client!.Faults.Freeze(TimeSpan.FromSeconds(5));
+        await UntilAsync(() => second.Election.State == LeadershipState.Leader, "node-2 takes over from the paused leader");
+        Assert.Equal(LeadershipState.Leader, first.Election.State); // the paused one cannot know yet
+
+        var refused = await Assert.ThrowsAsync<NotLeaderException>(() =>
+            first.Election.FencedMultiAsync([Operation.SetData("/work", Encoding.UTF8.GetBytes("stale"))]));
+        await second.Election.FencedMultiAsync([Operation.SetData("/work", Encoding.UTF8.GetBytes("fresh"))]);
+
+        Assert.Contains("node-1", refused.Message, StringComparison.Ordinal);
+        Assert.NotEqual(LeadershipState.Leader, first.Election.State);
+        Assert.Equal("fresh", Encoding.UTF8.GetString((await writer.GetDataAsync("/work")).Data));
+        await UntilAsync(() => first.Election.State == LeadershipState.Follower, "the old leader rejoins behind");
+    }
+
+    [Fact]
+    public async Task A_resigning_leader_hands_over_and_queues_at_the_back()
+    {
+        await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "resign"), TimeSpan.FromSeconds(4));
+        var first = cluster.Start("node-1");
+        await UntilAsync(() => first.Election.State == LeadershipState.Leader, "node-1 leads");
+        var second = cluster.Start("node-2");
+        await UntilAsync(() => second.Election.State == LeadershipState.Follower, "node-2 follows");
+        var epoch = first.Election.Epoch;
+
+        first.Election.Resign();
+
+        await UntilAsync(() => second.Election.State == LeadershipState.Leader, "node-2 takes over");
+        await UntilAsync(() => first.Election.State == LeadershipState.Follower && first.Election.Watching == second.Election.Znode, "node-1 queues behind node-2");
+        Assert.True(second.Election.Epoch > epoch);
+        Assert.Throws<NotLeaderException>(() => first.Election.Resign());
+    }
+
+    [Fact]
+    public async Task Under_the_standard_policy_a_disconnected_leader_is_suspended_and_resumes_with_the_same_epoch()
+    {
+        await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "standard"), TimeSpan.FromSeconds(4));
+        var leader = cluster.Start("node-1");
+        await UntilAsync(() => leader.Election.State == LeadershipState.Leader, "node-1 leads");
+        var states = new List<LeadershipState>();
+        leader.Election.LeadershipChanged += c =>
+        {
+            lock (states)
+            {
+                states.Add(c.State);
+            }
+        };
+        var epoch = leader.Election.Epoch;
+
+        leader.Client!.Faults.Partition(TimeSpan.FromMilliseconds(800));
+
+        await UntilAsync(() => { lock (states) { return states.SequenceEqual([LeadershipState.Suspended, LeadershipState.Leader]); } }, "suspended, then leader again");
+        Assert.Equal(epoch, leader.Election.Epoch);
+        Assert.Equal(LeadershipPolicy.Standard, leader.Election.Policy);
+    }
+
+    [Fact]
+    public async Task Under_the_session_policy_a_briefly_disconnected_leader_keeps_leading_but_a_lost_session_ends_it()
+    {
+        await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "session"), TimeSpan.FromSeconds(2), policy: LeadershipPolicy.SessionOnly);
+        var leader = cluster.Start("node-1");
+        await UntilAsync(() => leader.Election.State == LeadershipState.Leader, "node-1 leads");
+        var states = new List<LeadershipState>();
+        leader.Election.LeadershipChanged += c =>
+        {
+            lock (states)
+            {
+                states.Add(c.State);
+            }
+        };
+
+        var client = leader.Client!;
+        client.Faults.Partition(TimeSpan.FromMilliseconds(500));
+        await client.WaitForStateAsync(s => s == ConnectionState.Disconnected).WaitAsync(Deadline);
+        await client.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(Deadline);
+        lock (states)
+        {
+            Assert.DoesNotContain(LeadershipState.Suspended, states);
+        }
+
+        client.Faults.Partition(TimeSpan.FromSeconds(30));
+        await UntilAsync(() => { lock (states) { return states.Contains(LeadershipState.Lost); } }, "a lost session ends leadership");
+    }
+
+    [Fact]
+    public async Task An_observer_is_a_member_that_never_becomes_a_candidate()
+    {
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "observer-mode");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(4));
+        await using var observer = new ClusterParticipant(cluster.Options("watcher") with { Observer = true }, NullLoggerFactory.Instance, TimeProvider.System);
+        observer.Start();
+        var leader = cluster.Start("node-1");
+        await UntilAsync(() => leader.Election.State == LeadershipState.Leader && observer.Election.State == LeadershipState.Observer, "node-1 leads, the observer observes");
+        await using var reader = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString });
+
+        Assert.Single(await reader.GetChildrenAsync("/election"));
+        Assert.Equal("observer", MemberPayload.TryParse((await reader.GetDataAsync("/members/watcher")).Data)?.State);
+    }
+}
