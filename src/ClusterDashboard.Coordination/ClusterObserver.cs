@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace ClusterDashboard.Coordination;
 
 /// <summary>
-/// Keeps a live copy of the election and members znodes on its own session (one that faults never touch), from an
-/// initial load plus persistent recursive watches, and turns it into <see cref="ClusterSnapshot"/>s.
+/// Keeps a live copy of the cluster's tree on its own session (one that faults never touch), from a full load plus a
+/// persistent recursive watch on the root, and turns it into <see cref="ClusterSnapshot"/>s.
 /// </summary>
 public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
 {
@@ -15,9 +15,9 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Dictionary<string, NodeData> _cache = new(StringComparer.Ordinal);
+    private readonly TreeCache _tree;
     private ClusterSnapshot _current;
-    private HeartbeatInfo? _heartbeat;
+    private TreeSnapshot _treeSnapshot = TreeSnapshot.Empty;
     private Task _loop = Task.CompletedTask;
     private int _disposed;
 
@@ -28,6 +28,7 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         _loggerFactory = loggerFactory;
         _time = time;
         _logger = loggerFactory.CreateLogger<ClusterObserver>();
+        _tree = new TreeCache("/", time);
         _current = ClusterSnapshot.Empty(time.GetUtcNow());
     }
 
@@ -37,7 +38,8 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
 
     public ClusterSnapshot Current => Volatile.Read(ref _current);
 
-    private IEnumerable<string> Roots => [_options.ElectionPath, _options.MembersPath];
+    /// <summary>A consistent copy of the whole cached tree (the cluster's root, without /zookeeper).</summary>
+    public TreeSnapshot Tree => Volatile.Read(ref _treeSnapshot);
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
@@ -92,26 +94,16 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         }
 
         zk.StateChanged += OnState;
-        foreach (var root in Roots)
-        {
-            await zk.AddWatchAsync(root, OnEvent, AddWatchMode.PersistentRecursive, cancellationToken).ConfigureAwait(false);
-        }
-
-        await zk.AddWatchAsync(_options.HeartbeatPath, OnEvent, AddWatchMode.Persistent, cancellationToken).ConfigureAwait(false);
-
+        await zk.AddWatchAsync(_tree.Root, OnEvent, AddWatchMode.PersistentRecursive, cancellationToken).ConfigureAwait(false);
         work.Writer.TryWrite(null);
         await foreach (var item in work.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             try
             {
-                if (item is null)
-                {
-                    await ReloadAsync(zk, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await ApplyAsync(zk, item, cancellationToken).ConfigureAwait(false);
-                }
+                IReadOnlyList<ZnodeChange> changes = item is null
+                    ? await _tree.LoadAsync(zk, cancellationToken).ConfigureAwait(false)
+                    : await _tree.ApplyAsync(zk, item, cancellationToken).ConfigureAwait(false) is { } change ? [change] : [];
+                Publish(changes, force: item is null);
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
             {
@@ -120,140 +112,17 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         }
     }
 
-    private async Task ReloadAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
+    private void Publish(IReadOnlyList<ZnodeChange> changes, bool force)
     {
-        var fresh = new Dictionary<string, NodeData>(StringComparer.Ordinal);
-        foreach (var root in Roots)
+        var tree = _tree.Snapshot();
+        Volatile.Write(ref _treeSnapshot, tree);
+        foreach (var change in changes.Where(c => c.Path != _options.HeartbeatPath))
         {
-            IReadOnlyList<string> children;
-            try
-            {
-                children = await zk.GetChildrenAsync(root, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
-            {
-                continue;
-            }
-
-            var reads = children.Select(c => ReadAsync(zk, ZooKeeperPath.Combine(root, c), cancellationToken)).ToList();
-            foreach (var (path, data) in await Task.WhenAll(reads).ConfigureAwait(false))
-            {
-                if (data is not null)
-                {
-                    fresh[path] = data;
-                }
-            }
-        }
-
-        _heartbeat = await ReadHeartbeatAsync(zk, cancellationToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
-        var changes = new List<ZnodeChange>();
-        foreach (var (path, data) in fresh)
-        {
-            if (!_cache.TryGetValue(path, out var old))
-            {
-                changes.Add(new ZnodeChange(path, ZnodeChangeKind.Created, now));
-            }
-            else if (old.Stat.Mzxid != data.Stat.Mzxid)
-            {
-                changes.Add(new ZnodeChange(path, ZnodeChangeKind.DataChanged, now));
-            }
-        }
-
-        changes.AddRange(_cache.Keys.Where(p => !fresh.ContainsKey(p)).Select(p => new ZnodeChange(p, ZnodeChangeKind.Deleted, now)));
-        _cache.Clear();
-        foreach (var (path, data) in fresh)
-        {
-            _cache[path] = data;
-        }
-
-        foreach (var change in changes)
-        {
+            // A beat a second is not news for the event log; it only refreshes the view.
             ZnodeChanged?.Invoke(change);
         }
 
-        Publish(force: true);
-    }
-
-    private async Task ApplyAsync(ZooKeeperClient zk, WatchedEvent e, CancellationToken cancellationToken)
-    {
-        if (e.Path is not { } path)
-        {
-            return;
-        }
-
-        var kind = e.Type switch
-        {
-            WatchEventType.NodeCreated => ZnodeChangeKind.Created,
-            WatchEventType.NodeDeleted => ZnodeChangeKind.Deleted,
-            WatchEventType.NodeDataChanged => ZnodeChangeKind.DataChanged,
-            _ => (ZnodeChangeKind?)null,
-        };
-        if (kind is null)
-        {
-            return;
-        }
-
-        if (path == _options.HeartbeatPath)
-        {
-            // A beat a second is not news for the event log; it only refreshes the view.
-            _heartbeat = await ReadHeartbeatAsync(zk, cancellationToken).ConfigureAwait(false);
-            Publish(force: false);
-            return;
-        }
-
-        ZnodeChanged?.Invoke(new ZnodeChange(path, kind.Value, _time.GetUtcNow()));
-        if (!Roots.Contains(ZooKeeperPath.Parent(path)))
-        {
-            if (Roots.Contains(path) && kind == ZnodeChangeKind.Created)
-            {
-                await ReloadAsync(zk, cancellationToken).ConfigureAwait(false);
-            }
-
-            return;
-        }
-
-        if (kind == ZnodeChangeKind.Deleted)
-        {
-            _cache.Remove(path);
-        }
-        else
-        {
-            var (_, data) = await ReadAsync(zk, path, cancellationToken).ConfigureAwait(false);
-            if (data is null)
-            {
-                _cache.Remove(path);
-            }
-            else
-            {
-                _cache[path] = data;
-            }
-        }
-
-        Publish(force: false);
-    }
-
-    private async Task<HeartbeatInfo?> ReadHeartbeatAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
-    {
-        var (_, data) = await ReadAsync(zk, _options.HeartbeatPath, cancellationToken).ConfigureAwait(false);
-        return data is null ? null : HeartbeatInfo.TryParse(data.Data);
-    }
-
-    private static async Task<(string Path, NodeData? Data)> ReadAsync(ZooKeeperClient zk, string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (path, await zk.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false));
-        }
-        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
-        {
-            return (path, null);
-        }
-    }
-
-    private void Publish(bool force)
-    {
-        var snapshot = ClusterSnapshotBuilder.Build(_options, _cache, _heartbeat, _time.GetUtcNow());
+        var snapshot = ClusterSnapshotBuilder.Build(_options, tree, _time.GetUtcNow());
         var previous = Current;
         Volatile.Write(ref _current, snapshot);
         if (force || !ClusterSnapshotBuilder.SameContent(previous, snapshot))

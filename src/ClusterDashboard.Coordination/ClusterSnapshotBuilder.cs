@@ -6,9 +6,10 @@ namespace ClusterDashboard.Coordination;
 /// whom, and each member's role.</summary>
 public static class ClusterSnapshotBuilder
 {
-    internal static ClusterSnapshot Build(ClusterNodeOptions options, IReadOnlyDictionary<string, NodeData> cache, HeartbeatInfo? heartbeat, DateTimeOffset now)
+    internal static ClusterSnapshot Build(ClusterNodeOptions options, TreeSnapshot tree, DateTimeOffset now)
     {
-        var electionNodes = cache.Where(kv => ZooKeeperPath.Parent(kv.Key) == options.ElectionPath)
+        var heartbeat = tree.Nodes.TryGetValue(options.HeartbeatPath, out var beat) ? HeartbeatInfo.TryParse(beat.Data) : null;
+        var electionNodes = tree.ChildrenOf(options.ElectionPath)
             .ToDictionary(kv => ZooKeeperPath.Name(kv.Key), kv => kv.Value, StringComparer.Ordinal);
         var ordered = SequenceNumber.Order(electionNodes.Keys);
         var candidates = new List<CandidateInfo>(ordered.Count);
@@ -28,7 +29,7 @@ public static class ClusterSnapshotBuilder
             leader = new LeaderInfo(first.NodeId ?? first.Znode, first.Url, first.Sequence, first.Znode, since);
         }
 
-        var members = cache.Where(kv => ZooKeeperPath.Parent(kv.Key) == options.MembersPath)
+        var members = tree.ChildrenOf(options.MembersPath)
             .Select(kv => MemberPayload.TryParse(kv.Value.Data))
             .OfType<MemberPayload>()
             .Select(m =>
@@ -41,8 +42,7 @@ public static class ClusterSnapshotBuilder
             .OrderBy(m => m.NodeId, StringComparer.Ordinal)
             .ToList();
 
-        var zxid = cache.Values.Select(d => Math.Max(d.Stat.Mzxid, d.Stat.Czxid)).DefaultIfEmpty(0).Max();
-        return new ClusterSnapshot(leader, candidates, members, zxid, now) { Heartbeat = heartbeat };
+        return new ClusterSnapshot(leader, candidates, members, tree.Zxid, now) { Heartbeat = heartbeat };
     }
 
     public static bool SameContent(ClusterSnapshot a, ClusterSnapshot b) => SameMembership(a, b) && a.Heartbeat == b.Heartbeat;

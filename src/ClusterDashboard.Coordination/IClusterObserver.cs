@@ -5,6 +5,9 @@ public interface IClusterObserver
 {
     ClusterSnapshot Current { get; }
 
+    /// <summary>A consistent copy of the whole cached tree.</summary>
+    TreeSnapshot Tree { get; }
+
     /// <summary>Raised after every change of <see cref="Current"/>; handlers must not block.</summary>
     event Action<ClusterSnapshot>? SnapshotChanged;
 

@@ -1,4 +1,5 @@
 namespace ClusterDashboard.Coordination;
 
-/// <summary>A change to a znode below the watched cluster paths, in the order ZooKeeper applied it.</summary>
-public sealed record ZnodeChange(string Path, ZnodeChangeKind Kind, DateTimeOffset At);
+/// <summary>A change to a znode, in the order ZooKeeper applied it; <see cref="Zxid"/> is the transaction that made it
+/// (for a delete, the parent's latest child change).</summary>
+public sealed record ZnodeChange(string Path, ZnodeChangeKind Kind, DateTimeOffset At, long Zxid = 0);
