@@ -33,11 +33,13 @@ internal sealed class JavaDriver
         return driver;
     }
 
-    public async Task<Measurement> RunAsync(string mainClass, params string[] args)
+    public Task<Measurement> RunAsync(string mainClass, params string[] args) => RunAsync<Measurement>(mainClass, args);
+
+    public async Task<T> RunAsync<T>(string mainClass, params string[] args)
     {
-        var output = await ExecAsync("java", ["-Xmx512m", "-cp", _classPath, mainClass, .. args]);
+        var output = await ExecAsync("java", ["-Xmx1g", "-cp", _classPath, mainClass, .. args]);
         var line = output.Split('\n').Last(l => l.TrimStart().StartsWith('{'));
-        return JsonSerializer.Deserialize<Measurement>(line, Json)
+        return JsonSerializer.Deserialize<T>(line, Json)
             ?? throw new InvalidOperationException($"{mainClass} printed no result");
     }
 

@@ -175,7 +175,7 @@ public sealed class LeaderElection : IElectionParticipant
                         {
                             _logger.LogWarning("Candidate {Znode} is owned by session {Owner:x}, not ours; joining again", candidate, own.Stat.EphemeralOwner);
                             candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
-                                continue;
+                            continue;
                         }
 
                         Watching = null;

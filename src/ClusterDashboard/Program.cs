@@ -2,21 +2,19 @@ using ClusterDashboard.Api;
 using ClusterDashboard.Cluster;
 using ClusterDashboard.Components;
 using ClusterDashboard.Hubs;
-using MudBlazor.Services;
 
-// The settings file and static files sit next to the binaries (linked in from the repository's top level), so the
-// content root is the app's own directory, wherever it is started from.
+// appsettings.json is linked in from the repository's top level and copied next to the binaries, so the content root
+// is the app's own directory, wherever it is started from (dotnet run, a publish folder, a test).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
-// Serve the build's static web assets (MudBlazor's, ours) in any environment when run from the build output; a
-// published app carries them itself and this does nothing.
+// Serve the build's static web assets (MudBlazor's, and ours from the repository's wwwroot) in any environment when
+// run from the build output, not only in Development; a published app carries them itself and this does nothing.
 builder.WebHost.UseStaticWebAssets();
 
 builder.AddClusterNode();
 builder.Services.AddClusterApi();
 builder.Services.AddClusterHub();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.Services.AddDashboardUi();
 
 var app = builder.Build();
 
@@ -26,12 +24,10 @@ app.UseSwagger();
 app.UseSwaggerUI();
 app.UseAntiforgery();
 
-app.UseStaticFiles();
-app.MapStaticAssets();
 app.MapClusterApi();
 app.MapHub<ClusterHub>("/hubs/cluster");
 app.MapHealthChecks("/healthz");
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapDashboardUi();
 
 await app.RunAsync();
 

@@ -110,12 +110,20 @@ public sealed class ApiTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    [Fact]
-    public async Task Healthz_answers_while_the_host_runs()
+    [Theory]
+    [InlineData(Coordination.LeadershipState.Leader, "Healthy")]
+    [InlineData(Coordination.LeadershipState.Follower, "Healthy")]
+    [InlineData(Coordination.LeadershipState.Observer, "Healthy")]
+    [InlineData(Coordination.LeadershipState.Joining, "Degraded")]
+    [InlineData(Coordination.LeadershipState.Suspended, "Degraded")]
+    public async Task Healthz_answers_200_while_the_host_runs_and_says_whether_it_takes_part(Coordination.LeadershipState state, string expected)
     {
-        await using var app = new FakeDashboard(new FakeCoordination { State = Coordination.LeadershipState.Follower });
+        await using var app = new FakeDashboard(new FakeCoordination { State = state });
         using var http = app.CreateClient();
 
-        Assert.Equal("Healthy", await http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, await response.Content.ReadAsStringAsync());
     }
 }

@@ -17,6 +17,14 @@ internal static class Browser
         return (playwright, browser);
     }
 
+    /// <summary>Saves the whole page to TestResults/screenshots and prints where, so a person can look at it.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var path = ScreenshotPath(name);
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        Console.WriteLine($"screenshot: {path}");
+    }
+
     /// <summary>Where screenshots go: TestResults/screenshots at the repository root.</summary>
     public static string ScreenshotPath(string name)
     {

@@ -1,6 +1,7 @@
 using ClusterDashboard.Api;
 using ClusterDashboard.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClusterDashboard.Tests;
 
@@ -60,5 +61,31 @@ public sealed class ClusterEndToEndTests(StandaloneZooKeeperFixture zookeeper) :
             "the hub pushes the new leader");
         Assert.True(next!.Epoch > first.Epoch, $"epoch {next.Epoch} must exceed {first.Epoch}");
         Assert.Equal(next.Znode, (await follower.Http.GetLeaderAsync())?.Znode);
+    }
+
+    [Fact]
+    public async Task The_hub_hands_out_a_consistent_tree_and_streams_later_changes_with_higher_zxids()
+    {
+        var connectString = zookeeper.ConnectString + TestPaths.Unique("tree");
+        await using var nodes = new DashboardCluster(connectString, 2);
+        await Eventually.UntilAsync(async ct => await nodes.All[0].Http.GetLeaderAsync(ct), l => l is not null, Deadline, "a leader is elected");
+        var changes = System.Threading.Channels.Channel.CreateUnbounded<Hubs.ZnodeMessage>();
+        await using var hub = new HubConnectionBuilder().WithUrl($"{nodes.All[0].Url}/hubs/cluster")
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
+            .Build();
+        hub.On<Hubs.ZnodeMessage>("ZnodeChanged", m => changes.Writer.TryWrite(m));
+        await hub.StartAsync();
+
+        var tree = await Eventually.UntilAsync(
+            async ct => await hub.InvokeAsync<Hubs.TreeMessage>("GetTree", ct),
+            t => t.Nodes.Count(n => n.Path.StartsWith("/election/", StringComparison.Ordinal)) == 2,
+            Deadline,
+            "the tree holds both candidates");
+        await nodes.StopAsync(nodes.All[1].NodeId);
+        var deleted = await changes.Reader.ReadAllAsync().FirstAsync(m => m.Kind == Coordination.ZnodeChangeKind.Deleted && m.Path.StartsWith("/election/", StringComparison.Ordinal)).AsTask().WaitAsync(Deadline);
+
+        Assert.Contains(tree.Nodes, n => n.Path == "/members/node-1" && n.EphemeralOwner is not null && n.Data!.Contains("node-1", StringComparison.Ordinal));
+        Assert.DoesNotContain(tree.Nodes, n => n.Path.StartsWith("/zookeeper", StringComparison.Ordinal));
+        Assert.True(deleted.Zxid > tree.Zxid, $"change zxid {deleted.Zxid} follows the tree's {tree.Zxid}");
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -15,7 +13,7 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
     public DashboardNode(string nodeId, string connectString, TimeSpan? sessionTimeout = null)
     {
         NodeId = nodeId;
-        Port = FreePort();
+        Port = LoopbackPort.Next();
         _settings = new()
         {
             ["ZooKeeper:ConnectString"] = connectString,
@@ -52,12 +50,5 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
     {
         Http.Dispose();
         await base.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -24,7 +24,7 @@ public sealed class DashboardPageTests(StandaloneZooKeeperFixture zookeeper) : I
         await Assertions.Expect(leaderId).ToHaveTextAsync(leader!.NodeId, new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("candidate")).ToHaveCountAsync(3, new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("member")).ToHaveCountAsync(3, new() { Timeout = Timeout });
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("leader-before.png"), FullPage = true });
+        await Browser.ScreenshotAsync(page, "leader-before.png");
 
         await nodes.StopAsync(leader.NodeId);
 
@@ -36,6 +36,6 @@ public sealed class DashboardPageTests(StandaloneZooKeeperFixture zookeeper) : I
         Assert.Contains(newLeader, nodes.All.Select(n => n.NodeId));
         var epoch = long.Parse(await page.GetByTestId("leader-epoch").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(epoch > leader.Epoch, $"epoch {epoch} must exceed {leader.Epoch}");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("leader-after.png"), FullPage = true });
+        await Browser.ScreenshotAsync(page, "leader-after.png");
     }
 }

@@ -2,26 +2,45 @@ using ClusterDashboard.Coordination;
 
 namespace ClusterDashboard.Tests;
 
-/// <summary>A hand-set cluster view, for API tests that need no ZooKeeper.</summary>
+/// <summary>A hand-set cluster view and hand-raised events, for tests that need no ZooKeeper.</summary>
 internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant
 {
     public ClusterSnapshot Current { get; set; } = ClusterSnapshot.Empty(DateTimeOffset.UnixEpoch);
+
+    public TreeSnapshot Tree { get; set; } = TreeSnapshot.Empty;
 
     public string NodeId => "node-1";
 
     public LeadershipState State { get; set; } = LeadershipState.Follower;
 
+    public LeadershipPolicy Policy { get; set; } = LeadershipPolicy.Standard;
+
     public long? Epoch { get; set; }
 
     public string? Znode { get; set; } = "n_0000000002";
 
-#pragma warning disable CS0067 // the API reads the current view; nothing here changes it
     public event Action<ClusterSnapshot>? SnapshotChanged;
 
     public event Action<ZnodeChange>? ZnodeChanged;
 
     public event Action<LeadershipChange>? LeadershipChanged;
-#pragma warning restore CS0067
+
+    /// <summary>Replaces the view, then raises the event, in the observer's order: a handler reads the new view.</summary>
+    public void Publish(ClusterSnapshot snapshot)
+    {
+        Current = snapshot;
+        SnapshotChanged?.Invoke(snapshot);
+    }
+
+    public void Transition(LeadershipChange change)
+    {
+        State = change.State;
+        Epoch = change.Epoch;
+        Znode = change.Znode;
+        LeadershipChanged?.Invoke(change);
+    }
+
+    public void Touch(ZnodeChange change) => ZnodeChanged?.Invoke(change);
 
     public static ClusterSnapshot ThreeNodes()
     {

@@ -13,6 +13,15 @@ namespace ClusterDashboard.Tests;
 /// <summary>The app with its coordination replaced by <see cref="FakeCoordination"/>: no ZooKeeper needed.</summary>
 internal sealed class FakeDashboard(FakeCoordination fake, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
+    /// <summary>Serves on a real loopback port instead of the in-memory test server, for a browser; returns its URL.</summary>
+    public Uri StartKestrel()
+    {
+        var port = LoopbackPort.Next();
+        UseKestrel(port);
+        StartServer();
+        return new Uri($"http://127.0.0.1:{port}");
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings ?? new Dictionary<string, string?>

@@ -42,5 +42,5 @@ public static class ClusterApi
     internal static Ok<IReadOnlyList<CandidateResponse>> GetElection(ClusterEventFeed feed) => TypedResults.Ok(feed.Snapshot.ToCandidates());
 
     internal static Ok<NodeResponse> GetNode(IElectionParticipant participant, IOptions<ClusterOptions> options) =>
-        TypedResults.Ok(new NodeResponse(participant.NodeId, options.Value.AdvertisedUrl, participant.State, participant.Epoch, participant.Znode));
+        TypedResults.Ok(new NodeResponse(participant.NodeId, options.Value.AdvertisedUrl, participant.State, participant.Epoch, participant.Znode, participant.Policy));
 }

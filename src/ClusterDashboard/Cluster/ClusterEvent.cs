@@ -5,8 +5,8 @@ namespace ClusterDashboard.Cluster;
 /// <summary>Something the dashboard shows happening, in the order this node saw it.</summary>
 public abstract record ClusterEvent(DateTimeOffset At);
 
-/// <summary>The view changed (candidates, members, leader).</summary>
-public sealed record SnapshotEvent(ClusterSnapshot Snapshot) : ClusterEvent(Snapshot.ObservedAt);
+/// <summary>The view changed. <see cref="MembershipChanged"/> is false when only the leader's heartbeat moved.</summary>
+public sealed record SnapshotEvent(ClusterSnapshot Snapshot, bool MembershipChanged) : ClusterEvent(Snapshot.ObservedAt);
 
 /// <summary>The leader changed: a different candidate znode leads now, or none does.</summary>
 public sealed record LeaderChangedEvent(LeaderInfo? Previous, LeaderInfo? Current, DateTimeOffset At) : ClusterEvent(At);

@@ -19,6 +19,7 @@ public sealed class ClusterEventFeed : IDisposable
     private readonly LinkedList<ClusterEvent> _recent = new();
     private readonly List<Subscription> _subscriptions = [];
     private LeaderInfo? _leader;
+    private ClusterSnapshot? _last;
 
     public ClusterEventFeed(IClusterObserver observer, IElectionParticipant participant, ILogger<ClusterEventFeed> logger)
     {
@@ -62,13 +63,16 @@ public sealed class ClusterEventFeed : IDisposable
     private void OnSnapshot(ClusterSnapshot snapshot)
     {
         LeaderInfo? previous;
+        ClusterSnapshot? last;
         lock (_lock)
         {
             previous = _leader;
+            last = _last;
             _leader = snapshot.Leader;
+            _last = snapshot;
         }
 
-        Publish(new SnapshotEvent(snapshot), remember: false);
+        Publish(new SnapshotEvent(snapshot, last is null || !ClusterSnapshotBuilder.SameMembership(last, snapshot)), remember: false);
         if (previous?.Znode != snapshot.Leader?.Znode)
         {
             Publish(new LeaderChangedEvent(previous, snapshot.Leader, snapshot.ObservedAt), remember: true);

@@ -27,12 +27,15 @@ public static class ClusterServiceCollectionExtensions
                     SessionTimeout = zookeeper.SessionTimeout,
                     NodeId = cluster.NodeId,
                     AdvertisedUrl = cluster.AdvertisedUrl,
+                    LeadershipPolicy = cluster.LeadershipPolicy,
+                    Observer = cluster.Observer,
                     Version = AppVersion,
                 },
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Participant);
+        services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Election);
         services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Observer);
         services.AddHostedService<ClusterNodeService>();
         services.AddSingleton<ClusterEventFeed>();

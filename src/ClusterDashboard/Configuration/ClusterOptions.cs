@@ -1,3 +1,5 @@
+using ClusterDashboard.Coordination;
+
 namespace ClusterDashboard.Configuration;
 
 /// <summary>The "Cluster" configuration section: who this node is.</summary>
@@ -9,4 +11,11 @@ public sealed class ClusterOptions
 
     /// <summary>The URL other services use to reach this node.</summary>
     public string AdvertisedUrl { get; set; } = string.Empty;
+
+    /// <summary>Standard: a leader stops acting as soon as its connection is suspended. SessionOnly: only when its
+    /// session is lost.</summary>
+    public LeadershipPolicy LeadershipPolicy { get; set; } = LeadershipPolicy.Standard;
+
+    /// <summary>Follow the election without being a candidate.</summary>
+    public bool Observer { get; set; }
 }

@@ -24,10 +24,11 @@ internal sealed class ClusterHubForwarder(ClusterEventFeed feed, IHubContext<Clu
     private Task ForwardAsync(ClusterEvent e) => e switch
     {
         LeaderChangedEvent leader => hub.Clients.All.SendAsync("LeaderChanged", leader.Current.ToResponse()),
-        SnapshotEvent snapshot => Task.WhenAll(
+        SnapshotEvent { MembershipChanged: true } snapshot => Task.WhenAll(
             hub.Clients.All.SendAsync("ElectionChanged", snapshot.Snapshot.ToCandidates()),
             hub.Clients.All.SendAsync("MembersChanged", snapshot.Snapshot.ToMembers())),
-        ZnodeEvent znode => hub.Clients.All.SendAsync("ZnodeChanged", new ZnodeMessage(znode.Change.Path, znode.Change.Kind, znode.Change.At)),
+        SnapshotEvent { Snapshot.Heartbeat: { } beat } => hub.Clients.All.SendAsync("HeartbeatChanged", beat),
+        ZnodeEvent znode => hub.Clients.All.SendAsync("ZnodeChanged", new ZnodeMessage(znode.Change.Path, znode.Change.Kind, znode.Change.At, znode.Change.Zxid)),
         LocalStateEvent local => hub.Clients.All.SendAsync(
             "LocalStateChanged",
             new LocalStateMessage(local.NodeId, local.Change.State, local.Change.Epoch, local.Change.Znode, local.Change.At)),

@@ -2,4 +2,6 @@ using ClusterDashboard.Coordination;
 
 namespace ClusterDashboard.Hubs;
 
-public sealed record ZnodeMessage(string Path, ZnodeChangeKind Kind, DateTimeOffset At);
+/// <param name="Zxid">The transaction that made the change, so a client can order changes and match them to
+/// <see cref="TreeMessage.Zxid"/>.</param>
+public sealed record ZnodeMessage(string Path, ZnodeChangeKind Kind, DateTimeOffset At, long Zxid);

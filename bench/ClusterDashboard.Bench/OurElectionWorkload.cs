@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using ClusterDashboard.Coordination;
+using ClusterDashboard.ZooKeeper;
+using ClusterDashboard.ZooKeeper.Admin;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ClusterDashboard.Bench;
+
+/// <summary>Our election under the workloads bench/java/ElectionBench.java runs for Curator's LeaderLatch.</summary>
+internal static class OurElectionWorkload
+{
+    private sealed class Participant : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private Task _run = Task.CompletedTask;
+
+        public required ZooKeeperClient Client { get; init; }
+
+        public required LeaderElection Election { get; init; }
+
+        public long BecameLeader;
+
+        public static async Task<Participant> JoinAsync(string connectString, string path, TimeSpan sessionTimeout, int index)
+        {
+            var client = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = sessionTimeout });
+            var participant = new Participant
+            {
+                Client = client,
+                Election = new LeaderElection(path, $"p{index}", null, TimeProvider.System, NullLogger.Instance),
+            };
+            participant.Election.LeadershipChanged += c =>
+            {
+                if (c.State == LeadershipState.Leader)
+                {
+                    Interlocked.Exchange(ref participant.BecameLeader, Stopwatch.GetTimestamp());
+                }
+            };
+            participant._run = Task.Run(() => participant.Election.RunAsync(client, participant._stop.Token));
+            return participant;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await Client.DisposeAsync();
+            await _run.ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    public static async Task<ElectionMeasurement> RunAsync(string connectString, string mode, int count, int rounds, TimeSpan sessionTimeout)
+    {
+        var path = $"/bench-ours-{Stopwatch.GetTimestamp()}";
+        var all = new List<Participant>();
+        for (var i = 0; i < count; i++)
+        {
+            all.Add(await Participant.JoinAsync(connectString, path, sessionTimeout, i));
+        }
+
+        try
+        {
+            await WaitForOneLeaderAsync(all);
+            var latencies = new List<double>();
+            var fromDeletion = new List<double>();
+            long notifications = 0;
+            var server = connectString.Split(',')[0];
+            for (var round = 0; round < rounds; round++)
+            {
+                var leader = all.Single(p => p.Election.State == LeadershipState.Leader);
+                foreach (var p in all)
+                {
+                    Interlocked.Exchange(ref p.BecameLeader, 0);
+                }
+
+                var before = mode == "herd" ? await WatchTriggersAsync(server) : 0;
+                long deleted = 0;
+                await using var observer = mode == "crash" ? await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString }) : null;
+                if (observer is not null)
+                {
+                    await observer.ExistsAsync($"{path}/{leader.Election.Znode}", _ => Interlocked.Exchange(ref deleted, Stopwatch.GetTimestamp()));
+                }
+
+                var start = Stopwatch.GetTimestamp();
+                if (mode == "crash")
+                {
+                    leader.Client.Faults.Crash();
+                }
+                else
+                {
+                    leader.Election.Resign(); // its candidate goes and it queues again at the back
+                }
+
+                var successor = await WaitForNewLeaderAsync(all, leader);
+                var told = Interlocked.Read(ref successor.BecameLeader);
+                latencies.Add(Stopwatch.GetElapsedTime(start, told).TotalMicroseconds);
+                if (Interlocked.Read(ref deleted) is var d and not 0)
+                {
+                    fromDeletion.Add(Stopwatch.GetElapsedTime(d, told).TotalMicroseconds);
+                }
+
+                if (mode == "herd")
+                {
+                    notifications += await WatchTriggersAsync(server) - before;
+                }
+
+                if (mode == "crash")
+                {
+                    var index = all.IndexOf(leader);
+                    await leader.DisposeAsync();
+                    all[index] = await Participant.JoinAsync(connectString, path, sessionTimeout, index);
+                }
+
+                await WaitForOneLeaderAsync(all);
+            }
+
+            return new ElectionMeasurement(Percentile(latencies, 0.50), Percentile(latencies, 0.99), Percentile(fromDeletion, 0.50), Percentile(fromDeletion, 0.99), (double)notifications / rounds);
+        }
+        finally
+        {
+            foreach (var p in all)
+            {
+                await p.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task WaitForOneLeaderAsync(List<Participant> all)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 60);
+        while (!(all.Count(p => p.Election.State == LeadershipState.Leader) == 1 && all.All(p => p.Election.State is LeadershipState.Leader or LeadershipState.Follower)))
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException("no single leader");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    private static async Task<Participant> WaitForNewLeaderAsync(List<Participant> all, Participant old)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 60);
+        while (true)
+        {
+            if (all.FirstOrDefault(p => p != old && Interlocked.Read(ref p.BecameLeader) != 0) is { } successor)
+            {
+                return successor;
+            }
+
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException("no successor");
+            }
+
+            await Task.Delay(1);
+        }
+    }
+
+    // Watches the server has triggered so far, from its own counters rather than ours.
+    private static async Task<long> WatchTriggersAsync(string server) =>
+        (await FourLetterWords.MntrAsync(server, TimeSpan.FromSeconds(5)))
+            .Where(kv => kv.Key.StartsWith("zk_sum_node_", StringComparison.Ordinal) && kv.Key.EndsWith("_watch_count", StringComparison.Ordinal))
+            .Sum(kv => long.Parse(kv.Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    private static double Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        var sorted = values.Order().ToList();
+        return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(sorted.Count * p))];
+    }
+}

@@ -1,0 +1,184 @@
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * Apache Curator's LeaderLatch under the workloads of bench/ClusterDashboard.Bench's election benchmark. Prints one
+ * line of JSON. Usage: ElectionBench connectString mode(graceful|crash|herd) participants rounds sessionTimeoutMs
+ * Graceful: the leader closes its latch (its znode goes, its client stays, so ZOOKEEPER-3652's close lock does not
+ * count) until the successor's isLeader callback. Crash: the leader's client stops without closing its session
+ * (injectSessionExpiration), so the server expires it after the session timeout.
+ */
+public final class ElectionBench {
+    static final class Participant {
+        final CuratorFramework client;
+        volatile LeaderLatch latch;
+        final AtomicLong becameLeaderNanos = new AtomicLong();
+
+        Participant(String connect, int sessionTimeoutMs) {
+            client = CuratorFrameworkFactory.newClient(connect, sessionTimeoutMs, 10000, new RetryOneTime(100));
+            client.start();
+        }
+
+        void join(String path) throws Exception {
+            LeaderLatch l = new LeaderLatch(client, path);
+            l.addListener(new LeaderLatchListener() {
+                public void isLeader() { becameLeaderNanos.set(System.nanoTime()); }
+                public void notLeader() { }
+            });
+            l.start();
+            latch = l;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        String connect = args[0];
+        String mode = args[1];
+        int n = Integer.parseInt(args[2]);
+        int rounds = Integer.parseInt(args[3]);
+        int sessionTimeoutMs = Integer.parseInt(args[4]);
+        String path = "/bench-curator-" + System.nanoTime();
+        List<Participant> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Participant p = new Participant(connect, sessionTimeoutMs);
+            p.client.blockUntilConnected();
+            p.join(path);
+            all.add(p);
+        }
+        waitForOneLeader(all);
+
+        long[] latencies = new long[rounds];
+        long[] fromDeletion = new long[rounds];
+        long notifications = 0;
+        for (int r = 0; r < rounds; r++) {
+            Participant leader = leaderOf(all);
+            for (Participant p : all) {
+                p.becameLeaderNanos.set(0);
+            }
+            String leaderNode = leader.latch.getOurPath();
+            long before = mode.equals("herd") ? watchTriggers(connect) : 0;
+            AtomicLong deleted = new AtomicLong();
+            ZooKeeper observer = null;
+            if (mode.equals("crash")) {
+                CountDownLatch connected = new CountDownLatch(1);
+                observer = new ZooKeeper(connect, 10000, e -> connected.countDown());
+                connected.await(10, TimeUnit.SECONDS);
+                observer.exists(leaderNode, e -> deleted.set(System.nanoTime()));
+            }
+            long start = System.nanoTime();
+            if (mode.equals("crash")) {
+                leader.client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+            } else {
+                leader.latch.close();
+            }
+            Participant successor = waitForNewLeader(all, leader);
+            long told = successor.becameLeaderNanos.get();
+            latencies[r] = told - start;
+            fromDeletion[r] = deleted.get() == 0 ? 0 : told - deleted.get();
+            if (mode.equals("herd")) {
+                notifications += watchTriggers(connect) - before;
+            }
+            if (observer != null) {
+                observer.close();
+            }
+            if (mode.equals("crash")) {
+                // The crashed process is replaced by a fresh one, closed only now that the successor has been told.
+                leader.client.close();
+                Participant replacement = new Participant(connect, sessionTimeoutMs);
+                replacement.client.blockUntilConnected();
+                replacement.join(path);
+                all.set(all.indexOf(leader), replacement);
+            } else {
+                leader.join(path); // back of the queue
+            }
+            waitForOneLeader(all);
+        }
+        for (Participant p : all) {
+            p.client.close();
+        }
+        System.out.printf("{\"p50Us\":%.1f,\"p99Us\":%.1f,\"fromDeletionP50Us\":%.1f,\"fromDeletionP99Us\":%.1f,\"notificationsPerFailover\":%.2f}%n",
+            percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(fromDeletion, 0.50), percentile(fromDeletion, 0.99),
+            (double) notifications / rounds);
+    }
+
+    static Participant leaderOf(List<Participant> all) {
+        for (Participant p : all) {
+            if (p.latch != null && p.latch.hasLeadership()) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    static void waitForOneLeader(List<Participant> all) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            int leaders = 0;
+            for (Participant p : all) {
+                if (p.latch != null && p.latch.hasLeadership()) {
+                    leaders++;
+                }
+            }
+            if (leaders == 1) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("no single leader");
+    }
+
+    static Participant waitForNewLeader(List<Participant> all, Participant old) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            for (Participant p : all) {
+                if (p != old && p.becameLeaderNanos.get() != 0) {
+                    return p;
+                }
+            }
+            Thread.sleep(1);
+        }
+        throw new IllegalStateException("no successor");
+    }
+
+    /** Watches the server triggered so far, from its own counters (mntr). */
+    static long watchTriggers(String connect) throws Exception {
+        String[] hostPort = connect.split(",")[0].split(":");
+        try (Socket s = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+            OutputStream out = s.getOutputStream();
+            out.write("mntr".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            long sum = 0;
+            for (String line : text.split("\n")) {
+                String[] kv = line.split("\t");
+                if (kv.length == 2 && kv[0].startsWith("zk_sum_node_") && kv[0].endsWith("_watch_count")) {
+                    sum += Long.parseLong(kv[1].trim());
+                }
+            }
+            return sum;
+        }
+    }
+
+    static double percentile(long[] values, double p) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * p))] / 1000.0;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+using ClusterDashboard.Coordination;
+using Microsoft.Playwright;
+
+namespace ClusterDashboard.Tests;
+
+/// <summary>The page at / in a real browser over a hand-set cluster: what it shows, and that it follows changes
+/// over its circuit without a reload. No ZooKeeper needed.</summary>
+public sealed class DashboardPageWithFakesTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
+{
+    // The page must reflect a change within a second; the first load gets longer, as it starts the app.
+    private static readonly LocatorAssertionsToHaveTextOptions Live = new() { Timeout = 1_000 };
+    private static readonly LocatorAssertionsToHaveTextOptions Load = new() { Timeout = 15_000 };
+
+    [Fact]
+    public async Task Page_shows_the_leader_the_watch_chain_the_members_and_this_nodes_state()
+    {
+        var fake = new FakeCoordination { Current = ClusterViews.Chain(("node-2", 7), ("node-1", 8), ("node-3", 9)), State = LeadershipState.Follower };
+        await using var app = new FakeDashboard(fake);
+        var (context, page) = await OpenAsync(app.StartKestrel());
+        await using var _ = context;
+
+        await Assertions.Expect(page.GetByTestId("leader-node-id")).ToHaveTextAsync("node-2", Load);
+        await Assertions.Expect(page.GetByTestId("leader-epoch")).ToHaveTextAsync("7");
+        await Assertions.Expect(page.GetByTestId("local-state")).ToContainTextAsync("follower");
+        var candidates = page.GetByTestId("candidate");
+        await Assertions.Expect(candidates).ToHaveCountAsync(3);
+        await Assertions.Expect(candidates.Nth(0)).ToHaveAttributeAsync("data-znode", ClusterViews.Znode("node-2", 7));
+        await Assertions.Expect(candidates.Nth(1)).ToContainTextAsync("watches");
+        await Assertions.Expect(candidates.Nth(1).GetByTestId("watching")).ToHaveAttributeAsync("data-znode", ClusterViews.Znode("node-2", 7));
+        await Assertions.Expect(candidates.Nth(2).GetByTestId("watching")).ToHaveAttributeAsync("data-znode", ClusterViews.Znode("node-1", 8));
+        await Assertions.Expect(page.GetByTestId("member")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("[data-testid=member][data-node-id=node-2]")).ToContainTextAsync("leader");
+        await Browser.ScreenshotAsync(page, "dashboard-fake.png");
+        await page.SetViewportSizeAsync(420, 900);
+        await Browser.ScreenshotAsync(page, "dashboard-fake-narrow.png");
+    }
+
+    [Fact]
+    public async Task Page_follows_a_failover_live_without_a_reload()
+    {
+        var fake = new FakeCoordination { Current = ClusterViews.Chain(("node-2", 7), ("node-1", 8), ("node-3", 9)) };
+        await using var app = new FakeDashboard(fake);
+        var (context, page) = await OpenAsync(app.StartKestrel());
+        await using var _ = context;
+        await Assertions.Expect(page.GetByTestId("leader-node-id")).ToHaveTextAsync("node-2", Load);
+        await WaitForCircuitAsync(page);
+
+        fake.Touch(new ZnodeChange("/election/" + ClusterViews.Znode("node-2", 7), ZnodeChangeKind.Deleted, ClusterViews.At.AddSeconds(1)));
+        fake.Publish(ClusterViews.Chain(("node-1", 8), ("node-3", 9)) with { ObservedAt = ClusterViews.At.AddSeconds(1) });
+        fake.Transition(new LeadershipChange(LeadershipState.Leader, 8, ClusterViews.Znode("node-1", 8), ClusterViews.At.AddSeconds(1)));
+
+        await Assertions.Expect(page.GetByTestId("leader-node-id")).ToHaveTextAsync("node-1", Live);
+        await Assertions.Expect(page.GetByTestId("leader-epoch")).ToHaveTextAsync("8", Live);
+        await Assertions.Expect(page.GetByTestId("local-state")).ToContainTextAsync("leader", new() { Timeout = 1_000 });
+        await Assertions.Expect(page.GetByTestId("local-state")).ToHaveClassAsync(new Regex("mud-chip-color-success"));
+        await Assertions.Expect(page.Locator("[data-testid=member][data-node-id=node-1] .mud-chip")).ToHaveClassAsync(new Regex("mud-chip-color-success"));
+        await Assertions.Expect(page.Locator("[data-testid=member][data-node-id=node-3] .mud-chip")).ToHaveClassAsync(new Regex("mud-chip-color-info"));
+        await Assertions.Expect(page.GetByTestId("candidate")).ToHaveCountAsync(2, new() { Timeout = 1_000 });
+        await Assertions.Expect(page.GetByTestId("event-log")).ToContainTextAsync("leader is now node-1", new() { Timeout = 1_000 });
+        await Assertions.Expect(page.GetByTestId("event-log")).ToContainTextAsync("deleted /election/", new() { Timeout = 1_000 });
+        await Browser.ScreenshotAsync(page, "dashboard-fake-after-failover.png");
+    }
+
+    [Fact]
+    public async Task Page_says_none_while_there_is_no_leader()
+    {
+        var fake = new FakeCoordination { State = LeadershipState.Joining };
+        await using var app = new FakeDashboard(fake);
+        var (context, page) = await OpenAsync(app.StartKestrel());
+        await using var _ = context;
+
+        await Assertions.Expect(page.GetByTestId("leader-node-id")).ToHaveTextAsync("none", Load);
+        await Assertions.Expect(page.GetByTestId("candidate")).ToHaveCountAsync(0);
+        await Browser.ScreenshotAsync(page, "dashboard-fake-no-leader.png");
+    }
+
+    // A context per test, disposed before the app: an open circuit would hold the host's shutdown for its full timeout.
+    private async Task<(IBrowserContext Context, IPage Page)> OpenAsync(Uri url)
+    {
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(url.ToString());
+        return (context, page);
+    }
+
+    // The prerendered page already shows the view; changes arrive only once the interactive circuit is up.
+    private static Task WaitForCircuitAsync(IPage page) =>
+        Assertions.Expect(page.Locator("[data-testid=dashboard][data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+}

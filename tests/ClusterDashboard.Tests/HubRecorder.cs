@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using ClusterDashboard.Testing;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.TestHost;
+
+namespace ClusterDashboard.Tests;
+
+/// <summary>A hub client on the in-memory test server that records every message it receives, as raw JSON, so tests
+/// check the wire shape other clients see.</summary>
+internal sealed class HubRecorder : IAsyncDisposable
+{
+    public static readonly string[] Methods = ["LeaderChanged", "MembersChanged", "ElectionChanged", "ZnodeChanged", "LocalStateChanged"];
+
+    private readonly ConcurrentQueue<(string Method, JsonElement Payload)> _received = new();
+
+    private HubRecorder(HubConnection connection)
+    {
+        Connection = connection;
+        foreach (var method in Methods)
+        {
+            connection.On<JsonElement>(method, payload => _received.Enqueue((method, payload.Clone())));
+        }
+    }
+
+    public HubConnection Connection { get; }
+
+    public static async Task<HubRecorder> ConnectAsync(TestServer server)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/cluster"), o =>
+            {
+                // The test server has no sockets; long polling goes through its in-memory handler.
+                o.Transports = HttpTransportType.LongPolling;
+                o.HttpMessageHandlerFactory = _ => server.CreateHandler();
+            })
+            .Build();
+        var recorder = new HubRecorder(connection);
+        await connection.StartAsync();
+        return recorder;
+    }
+
+    public IReadOnlyList<JsonElement> All(string method) => _received.Where(m => m.Method == method).Select(m => m.Payload).ToList();
+
+    public async Task<JsonElement> WaitForAsync(string method, Func<JsonElement, bool> match)
+    {
+        var found = await Eventually.UntilAsync(
+            _ => Task.FromResult(All(method).Where(match).Select(p => (JsonElement?)p).FirstOrDefault()),
+            p => p is not null,
+            TimeSpan.FromSeconds(10),
+            $"the hub sends a matching {method}");
+        return found!.Value;
+    }
+
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}
