@@ -63,6 +63,7 @@ internal static class OurElectionWorkload
             var fromDeletion = new List<double>();
             long notifications = 0;
             var server = connectString.Split(',')[0];
+            var pause = new Random(42);
             for (var round = 0; round < rounds; round++)
             {
                 var leader = all.Single(p => p.Election.State == LeadershipState.Leader);
@@ -77,6 +78,12 @@ internal static class OurElectionWorkload
                 if (observer is not null)
                 {
                     await observer.ExistsAsync($"{path}/{leader.Election.Znode}", _ => Interlocked.Exchange(ref deleted, Stopwatch.GetTimestamp()));
+                }
+
+                if (mode == "crash")
+                {
+                    // The crash lands at a random point of the leader's ping cycle, as in Curator's driver.
+                    await Task.Delay(pause.Next(1000));
                 }
 
                 var start = Stopwatch.GetTimestamp();

@@ -63,6 +63,7 @@ public final class ElectionBench {
         long[] latencies = new long[rounds];
         long[] fromDeletion = new long[rounds];
         long notifications = 0;
+        java.util.Random pause = new java.util.Random(42);
         for (int r = 0; r < rounds; r++) {
             Participant leader = leaderOf(all);
             for (Participant p : all) {
@@ -77,6 +78,10 @@ public final class ElectionBench {
                 observer = new ZooKeeper(connect, 10000, e -> connected.countDown());
                 connected.await(10, TimeUnit.SECONDS);
                 observer.exists(leaderNode, e -> deleted.set(System.nanoTime()));
+            }
+            if (mode.equals("crash")) {
+                // The crash lands at a random point of the leader's ping cycle, as in ours.
+                Thread.sleep(pause.nextInt(1000));
             }
             long start = System.nanoTime();
             if (mode.equals("crash")) {

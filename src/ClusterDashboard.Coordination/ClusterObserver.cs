@@ -41,6 +41,9 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     /// <summary>A consistent copy of the whole cached tree (the cluster's root, without /zookeeper).</summary>
     public TreeSnapshot Tree => Volatile.Read(ref _treeSnapshot);
 
+    /// <summary>The observer's current session: faults never touch it, so commands, status and history go through it.</summary>
+    public ZooKeeperClient? Client { get; private set; }
+
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -54,6 +57,8 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
                     _loggerFactory,
                     _time,
                     cancellationToken).ConfigureAwait(false);
+                await zk.EnsureChrootAsync(cancellationToken).ConfigureAwait(false);
+                Client = zk;
                 await ObserveAsync(zk, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -15,8 +15,12 @@ public sealed class ClusterParticipant : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly MemberRegistration _member;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _faultLock = new();
     private Task _loop = Task.CompletedTask;
     private ZooKeeperClient? _client;
+    private int _stopped;
+    private ActiveFault? _fault;
+    private TaskCompletionSource _faultEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ClusterParticipant(ClusterNodeOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
@@ -41,6 +45,119 @@ public sealed class ClusterParticipant : IAsyncDisposable
     /// <summary>The current participant session, if connected at least once.</summary>
     public ZooKeeperClient? Client => _client;
 
+    /// <summary>Raised when a fault starts or ends.</summary>
+    public event Action<ActiveFault?>? FaultChanged;
+
+    /// <summary>The fault this participant is living through, if any.</summary>
+    public ActiveFault? Fault
+    {
+        get
+        {
+            lock (_faultLock)
+            {
+                return _fault is { } f && f.Until > _time.GetUtcNow() ? f : null;
+            }
+        }
+    }
+
+    /// <summary>Makes this participant fail as <paramref name="kind"/> for <paramref name="duration"/>. Only the
+    /// participant session suffers; the node's observer session, and so its dashboard, carries on.</summary>
+    public void Inject(string id, FaultKind kind, TimeSpan duration)
+    {
+        if (kind == FaultKind.Resign)
+        {
+            Election.Resign();
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var fault = new ActiveFault(id, kind, now, now + duration);
+        lock (_faultLock)
+        {
+            _fault = fault;
+        }
+
+        _logger.LogWarning("Node {NodeId}: simulated {Fault} for {Duration} ({FaultId})", _options.NodeId, kind, duration, id);
+        FaultChanged?.Invoke(fault);
+        _ = EndFaultLaterAsync(fault);
+        var client = _client;
+        switch (kind)
+        {
+            case FaultKind.Crash:
+                client?.Faults.Crash();
+                break;
+            case FaultKind.Partition:
+                client?.Faults.Partition(duration);
+                break;
+            case FaultKind.Pause:
+                client?.Faults.Freeze(duration);
+                break;
+            case FaultKind.Leave:
+                // Stop leading before the candidate goes, then close: the successor takes over at once.
+                Election.SetState(LeadershipState.Left);
+                _ = client?.CloseAsync();
+                break;
+        }
+    }
+
+    /// <summary>Ends the running fault early: a partition or pause lifts, a crashed or departed node comes back.</summary>
+    public void Heal()
+    {
+        ActiveFault? ended;
+        lock (_faultLock)
+        {
+            ended = _fault;
+            _fault = null;
+        }
+
+        _client?.Faults.Heal();
+        Interlocked.Exchange(ref _faultEnded, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        if (ended is not null)
+        {
+            _logger.LogInformation("Node {NodeId}: fault {FaultId} ended", _options.NodeId, ended.Id);
+            FaultChanged?.Invoke(null);
+        }
+    }
+
+    private async Task EndFaultLaterAsync(ActiveFault fault)
+    {
+        try
+        {
+            await Task.Delay(fault.Until - fault.Since, _time, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            return;
+        }
+
+        lock (_faultLock)
+        {
+            if (!ReferenceEquals(_fault, fault))
+            {
+                return; // healed or replaced meanwhile
+            }
+        }
+
+        Heal();
+    }
+
+    // A crashed, departed or partitioned node stays away until its fault ends, even if its old session is gone.
+    private async Task WhileDownAsync(CancellationToken cancellationToken)
+    {
+        while (Fault is { Kind: FaultKind.Crash or FaultKind.Leave or FaultKind.Partition } fault)
+        {
+            var ended = Volatile.Read(ref _faultEnded).Task;
+            var remaining = fault.Until - _time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            await Task.WhenAny(ended, Task.Delay(remaining, _time, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
     public void Start()
     {
         _loop = Task.Run(() => RunAsync(_stop.Token));
@@ -57,6 +174,7 @@ public sealed class ClusterParticipant : IAsyncDisposable
             ZooKeeperClient? zk = null;
             try
             {
+                await WhileDownAsync(cancellationToken).ConfigureAwait(false);
                 zk = await ZooKeeperClient.ConnectAsync(ClientOptions(), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
                 _client = zk;
                 backoff = TimeSpan.FromMilliseconds(200);
@@ -98,6 +216,12 @@ public sealed class ClusterParticipant : IAsyncDisposable
     /// candidate takes over without waiting for a timeout.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // DI may hand the same node out under several service types and dispose it once for each.
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -117,11 +241,7 @@ public sealed class ClusterParticipant : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _stop.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
     private void OnLeadershipChanged(LeadershipChange change)
     {

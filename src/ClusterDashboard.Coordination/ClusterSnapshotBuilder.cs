@@ -29,18 +29,27 @@ public static class ClusterSnapshotBuilder
             leader = new LeaderInfo(first.NodeId ?? first.Znode, first.Url, first.Sequence, first.Znode, since);
         }
 
-        var members = tree.ChildrenOf(options.MembersPath)
+        var statuses = tree.ChildrenOf(ClusterNode.StatusPath)
+            .Select(kv => NodeStatus.TryParse(kv.Value.Data))
+            .OfType<NodeStatus>()
+            .ToDictionary(s => s.NodeId, StringComparer.Ordinal);
+        var registered = tree.ChildrenOf(options.MembersPath)
             .Select(kv => MemberPayload.TryParse(kv.Value.Data))
             .OfType<MemberPayload>()
             .Select(m =>
             {
                 var isLeader = leader?.NodeId == m.NodeId;
-                // The leader is whoever the queue says; a member's own published state may lag behind it.
-                var state = isLeader ? "leader" : m.State == "leader" ? "follower" : m.State;
-                return new MemberInfo(m.NodeId, m.Url, m.StartedAt, m.Version, isLeader, state);
+                statuses.TryGetValue(m.NodeId, out var status);
+                // A fault the node reports wins; otherwise the queue says who leads, since a member's own published
+                // state may lag behind it.
+                var state = status?.FaultId is not null ? status.State : isLeader ? "leader" : m.State == "leader" ? "follower" : m.State;
+                return new MemberInfo(m.NodeId, m.Url, m.StartedAt, m.Version, isLeader, state, status is not null);
             })
-            .OrderBy(m => m.NodeId, StringComparer.Ordinal)
             .ToList();
+        var down = statuses.Values
+            .Where(s => registered.All(m => m.NodeId != s.NodeId))
+            .Select(s => new MemberInfo(s.NodeId, s.Url, s.At, string.Empty, false, s.FaultId is null ? "down" : s.State, true));
+        var members = registered.Concat(down).OrderBy(m => m.NodeId, StringComparer.Ordinal).ToList();
 
         return new ClusterSnapshot(leader, candidates, members, tree.Zxid, now) { Heartbeat = heartbeat };
     }

@@ -93,6 +93,9 @@ public sealed class LeaderElection : IElectionParticipant
         }
     }
 
+    /// <summary>When the predecessor this participant watched was last seen deleted.</summary>
+    public DateTimeOffset? PredecessorGoneAt { get; private set; }
+
     /// <summary>The predecessor this participant watches while it follows.</summary>
     public string? Watching { get; private set; }
 
@@ -103,9 +106,13 @@ public sealed class LeaderElection : IElectionParticipant
         ArgumentNullException.ThrowIfNull(zk);
         var wake = new WakeSignal();
         void OnState(ConnectionState _) => wake.Set();
-        void OnWatch(WatchedEvent _) => wake.Set();
         void OnPredecessor(WatchedEvent e)
         {
+            if (e.Type == WatchEventType.NodeDeleted)
+            {
+                PredecessorGoneAt = _time.GetUtcNow();
+            }
+
             if (e.Type != WatchEventType.None)
             {
                 Interlocked.Increment(ref _watchNotifications);
@@ -168,9 +175,11 @@ public sealed class LeaderElection : IElectionParticipant
                     var path = ZooKeeperPath.Combine(_electionPath, candidate);
                     if (index == 0)
                     {
-                        // Read our own znode (and watch it) before claiming: after a reconnect the list can be stale, and
+                        // Read our own znode before claiming: after a reconnect the list can be stale, and
                         // only a candidate owned by this very session may lead.
-                        var own = await zk.GetDataAsync(path, OnWatch, cancellationToken).ConfigureAwait(false);
+                        // No watch on it: its deletion would notify this leader too, a second notification per failover;
+                        // a candidate removed behind the leader's back is caught by the next fenced heartbeat instead.
+                        var own = await zk.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
                         if (own.Stat.EphemeralOwner != zk.SessionId)
                         {
                             _logger.LogWarning("Candidate {Znode} is owned by session {Owner:x}, not ours; joining again", candidate, own.Stat.EphemeralOwner);

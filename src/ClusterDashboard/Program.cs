@@ -25,6 +25,7 @@ app.UseSwaggerUI();
 app.UseAntiforgery();
 
 app.MapClusterApi();
+app.MapFaultsApi();
 app.MapHub<ClusterHub>("/hubs/cluster");
 app.MapHealthChecks("/healthz");
 app.MapDashboardUi();

@@ -5,9 +5,9 @@ internal sealed class DashboardCluster : IAsyncDisposable
 {
     private readonly List<DashboardNode> _nodes;
 
-    public DashboardCluster(string connectString, int count)
+    public DashboardCluster(string connectString, int count, TimeSpan? sessionTimeout = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
-        _nodes = Enumerable.Range(1, count).Select(i => new DashboardNode($"node-{i}", connectString).Start()).ToList();
+        _nodes = Enumerable.Range(1, count).Select(i => new DashboardNode($"node-{i}", connectString, sessionTimeout, extraSettings).Start()).ToList();
     }
 
     public IReadOnlyList<DashboardNode> All => _nodes;

@@ -10,7 +10,7 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public DashboardNode(string nodeId, string connectString, TimeSpan? sessionTimeout = null)
+    public DashboardNode(string nodeId, string connectString, TimeSpan? sessionTimeout = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         NodeId = nodeId;
         Port = LoopbackPort.Next();
@@ -21,6 +21,11 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
             ["Cluster:NodeId"] = nodeId,
             ["Cluster:AdvertisedUrl"] = Url,
         };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
         UseKestrel(Port);
     }
 

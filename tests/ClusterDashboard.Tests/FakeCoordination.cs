@@ -3,13 +3,26 @@ using ClusterDashboard.Coordination;
 namespace ClusterDashboard.Tests;
 
 /// <summary>A hand-set cluster view and hand-raised events, for tests that need no ZooKeeper.</summary>
-internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant
+internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant, IFaultCommander
 {
     public ClusterSnapshot Current { get; set; } = ClusterSnapshot.Empty(DateTimeOffset.UnixEpoch);
 
     public TreeSnapshot Tree { get; set; } = TreeSnapshot.Empty;
 
     public string NodeId => "node-1";
+
+    /// <summary>The fault orders received, in order.</summary>
+    public List<(string NodeId, FaultKind? Kind, int DurationSeconds)> Orders { get; } = [];
+
+    public Task<string> OrderFaultAsync(string nodeId, FaultKind? kind, int durationSeconds, CancellationToken cancellationToken)
+    {
+        lock (Orders)
+        {
+            Orders.Add((nodeId, kind, durationSeconds));
+        }
+
+        return Task.FromResult("f-test");
+    }
 
     public LeadershipState State { get; set; } = LeadershipState.Follower;
 

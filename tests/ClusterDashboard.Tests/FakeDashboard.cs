@@ -36,6 +36,7 @@ internal sealed class FakeDashboard(FakeCoordination fake, IDictionary<string, s
             services.RemoveAll<IHostedService>(d => d.ImplementationType == typeof(ClusterNodeService));
             services.AddSingleton<IClusterObserver>(fake);
             services.AddSingleton<IElectionParticipant>(fake);
+            services.AddSingleton<IFaultCommander>(fake);
         });
     }
 }

@@ -3,4 +3,5 @@ using ClusterDashboard.Coordination;
 namespace ClusterDashboard.Api;
 
 /// <summary>This node: its own view of its role.</summary>
-public sealed record NodeResponse(string NodeId, string Url, LeadershipState State, long? Epoch, string? Znode, LeadershipPolicy Policy);
+/// <param name="Fault">The fault this node lives through, if any.</param>
+public sealed record NodeResponse(string NodeId, string Url, LeadershipState State, long? Epoch, string? Znode, LeadershipPolicy Policy, ActiveFault? Fault = null);

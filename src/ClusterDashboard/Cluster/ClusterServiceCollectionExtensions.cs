@@ -37,6 +37,9 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Participant);
         services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Election);
         services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Observer);
+        services.AddSingleton<IFaultCommander>(sp => sp.GetRequiredService<ClusterNode>());
+        services.AddOptions<FaultsOptions>().BindConfiguration(FaultsOptions.Section).ValidateOnStart()
+            .Validate(o => o.MaxDurationSeconds is >= 1 and <= 3600, "Faults:MaxDurationSeconds must be between 1 and 3600.");
         services.AddHostedService<ClusterNodeService>();
         services.AddSingleton<ClusterEventFeed>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");

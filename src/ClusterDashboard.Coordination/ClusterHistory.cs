@@ -1,0 +1,23 @@
+namespace ClusterDashboard.Coordination;
+
+/// <summary>What happened to the cluster: faults injected and leader changes with their timings, newest first.</summary>
+public sealed record ClusterHistory(IReadOnlyList<FaultEntry> Faults, IReadOnlyList<LeaderChangeEntry> LeaderChanges);
+
+public sealed record FaultEntry(string Id, string NodeId, FaultKind Kind, int DurationSeconds, DateTimeOffset InjectedAt);
+
+/// <param name="LeaderZnodeGoneAt">When the successor saw its predecessor's (the old leader's) znode deleted.</param>
+/// <param name="SeenBy">When each node saw this leader.</param>
+/// <param name="FaultId">The fault that caused the change, when one preceded it.</param>
+/// <param name="DetectionMs">Fault injected until the old leader's znode was gone.</param>
+/// <param name="ElectionMs">Znode gone until the successor knew it led.</param>
+/// <param name="TotalFailoverMs">Fault injected until the last node saw the new leader.</param>
+public sealed record LeaderChangeEntry(
+    long Epoch,
+    string NodeId,
+    DateTimeOffset ElectedAt,
+    DateTimeOffset? LeaderZnodeGoneAt,
+    IReadOnlyDictionary<string, DateTimeOffset> SeenBy,
+    string? FaultId,
+    double? DetectionMs,
+    double? ElectionMs,
+    double? TotalFailoverMs);

@@ -1,0 +1,139 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClusterDashboard.Api;
+using ClusterDashboard.Coordination;
+using ClusterDashboard.Testing;
+using ClusterDashboard.ZooKeeper;
+
+namespace ClusterDashboard.Tests;
+
+/// <summary>Each kind of fault, injected through the REST API of one node onto another, on three real nodes.</summary>
+public sealed class FaultScenarioTests(StandaloneZooKeeperFixture zookeeper) : IClassFixture<StandaloneZooKeeperFixture>
+{
+    private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(25);
+    private static readonly Dictionary<string, string?> FaultsOn = new() { ["Faults:Enabled"] = "true" };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    private sealed record Scene(DashboardCluster Nodes, string ConnectString, LeaderResponse Leader, DashboardNode LeaderNode, DashboardNode Other) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Nodes.DisposeAsync();
+    }
+
+    private async Task<Scene> StartAsync(string name)
+    {
+        var connectString = zookeeper.ConnectString + TestPaths.Unique(name);
+        var nodes = new DashboardCluster(connectString, 3, SessionTimeout, FaultsOn);
+        var leader = await Eventually.UntilAsync(
+            async ct => await Task.WhenAll(nodes.All.Select(n => n.Http.GetLeaderAsync(ct))),
+            all => all.All(l => l is not null && l.Znode == all[0]!.Znode) && all[0]!.Since is not null,
+            Deadline,
+            "three nodes agree on a leader");
+        var leaderNode = nodes.All.Single(n => n.NodeId == leader[0]!.NodeId);
+        var other = nodes.All.First(n => n != leaderNode);
+        await Eventually.UntilAsync(async ct => (await MembersAsync(other, ct)).Count == 3, Deadline, "all three members are known");
+        return new Scene(nodes, connectString, leader[0]!, leaderNode, other);
+    }
+
+    private static async Task<List<MemberResponse>> MembersAsync(DashboardNode node, CancellationToken ct) =>
+        await node.Http.GetFromJsonAsync<List<MemberResponse>>(new Uri("/members", UriKind.Relative), ct) ?? [];
+
+    private static async Task<string> StateOfAsync(DashboardNode via, string nodeId, CancellationToken ct) =>
+        (await MembersAsync(via, ct)).FirstOrDefault(m => m.NodeId == nodeId)?.State ?? "absent";
+
+    private static async Task InjectAsync(DashboardNode via, string target, string kind, int seconds)
+    {
+        using var response = await via.Http.PostAsJsonAsync(new Uri($"/nodes/{target}/faults", UriKind.Relative), new { kind, durationSeconds = seconds });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    private static Task<LeaderResponse?> NewLeaderAsync(DashboardNode via, LeaderResponse old) =>
+        Eventually.UntilAsync(async ct => await via.Http.GetLeaderAsync(ct), l => l is not null && l.NodeId != old.NodeId, Deadline, "another node leads");
+
+    [Fact]
+    public async Task Crash_fails_over_after_the_session_timeout_and_the_node_rejoins_as_follower()
+    {
+        await using var scene = await StartAsync("crash");
+
+        await InjectAsync(scene.Other, scene.Leader.NodeId, "crash", 4);
+        await Eventually.UntilAsync(async ct => await StateOfAsync(scene.Other, scene.Leader.NodeId, ct) == "crashed", Deadline, "the leader shows as crashed");
+        var next = await NewLeaderAsync(scene.Other, scene.Leader);
+        var history = await Eventually.UntilAsync(
+            async ct => await scene.Other.Http.GetFromJsonAsync<JsonElement>(new Uri("/history", UriKind.Relative), ct),
+            h => h.GetProperty("leaderChanges").EnumerateArray().Any(c => c.GetProperty("epoch").GetInt64() == next!.Epoch && c.GetProperty("detectionMs").ValueKind == JsonValueKind.Number),
+            Deadline,
+            "the history times the failover");
+        await Eventually.UntilAsync(async ct => await StateOfAsync(scene.Other, scene.Leader.NodeId, ct) == "follower", Deadline, "the crashed node rejoins as follower");
+
+        Assert.True(next!.Epoch > scene.Leader.Epoch);
+        var change = history.GetProperty("leaderChanges").EnumerateArray().First(c => c.GetProperty("epoch").GetInt64() == next.Epoch);
+        Assert.True(change.GetProperty("detectionMs").GetDouble() >= SessionTimeout.TotalMilliseconds * 0.75, $"a crash is noticed by the session expiring, not before: {change}");
+        Assert.Equal("crash", history.GetProperty("faults")[0].GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task A_partition_shorter_than_the_session_timeout_suspends_the_leader_but_changes_no_leader()
+    {
+        await using var scene = await StartAsync("short-partition");
+
+        await InjectAsync(scene.Other, scene.Leader.NodeId, "partition", 1);
+        await Eventually.UntilAsync(
+            async ct => (await scene.LeaderNode.Http.GetFromJsonAsync<NodeResponse>(new Uri("/node", UriKind.Relative), Json, ct))!.State == LeadershipState.Suspended,
+            Deadline,
+            "the partitioned leader is suspended");
+        await Eventually.UntilAsync(
+            async ct => (await scene.LeaderNode.Http.GetFromJsonAsync<NodeResponse>(new Uri("/node", UriKind.Relative), Json, ct))!.State == LeadershipState.Leader,
+            Deadline,
+            "it leads again once the partition heals");
+
+        Assert.Equal(scene.Leader.Znode, (await scene.Other.Http.GetLeaderAsync())!.Znode);
+    }
+
+    [Fact]
+    public async Task A_partition_longer_than_the_session_timeout_fails_over_and_the_node_rejoins_as_follower()
+    {
+        await using var scene = await StartAsync("long-partition");
+
+        await InjectAsync(scene.Other, scene.Leader.NodeId, "partition", 5);
+        var next = await NewLeaderAsync(scene.Other, scene.Leader);
+        Assert.Equal("partitioned", await StateOfAsync(scene.Other, scene.Leader.NodeId, CancellationToken.None));
+        await Eventually.UntilAsync(async ct => await StateOfAsync(scene.Other, scene.Leader.NodeId, ct) == "follower", Deadline, "the node rejoins as follower after the partition");
+
+        Assert.True(next!.Epoch > scene.Leader.Epoch);
+        Assert.Equal(next.Znode, (await scene.Other.Http.GetLeaderAsync())!.Znode);
+    }
+
+    [Fact]
+    public async Task A_paused_leader_has_its_fenced_heartbeat_refused_after_it_wakes_and_steps_down()
+    {
+        await using var scene = await StartAsync("pause");
+
+        await InjectAsync(scene.Other, scene.Leader.NodeId, "pause", 5);
+        var next = await NewLeaderAsync(scene.Other, scene.Leader);
+        await Eventually.UntilAsync(async ct => await StateOfAsync(scene.Other, scene.Leader.NodeId, ct) == "follower", Deadline, "the woken leader steps down and follows");
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = scene.ConnectString });
+        var beat = await Eventually.UntilAsync(
+            async ct => HeartbeatInfo.TryParse((await zk.GetDataAsync("/leader-heartbeat", cancellationToken: ct)).Data),
+            b => b is not null && b.Epoch == next!.Epoch,
+            Deadline,
+            "the new leader's heartbeat");
+
+        // The stale leader's writes were fenced off: the heartbeat is the new leader's alone.
+        Assert.Equal(next!.NodeId, beat!.NodeId);
+        Assert.NotEqual(LeadershipState.Leader, (await scene.LeaderNode.Http.GetFromJsonAsync<NodeResponse>(new Uri("/node", UriKind.Relative), Json))!.State);
+    }
+
+    [Fact]
+    public async Task Leave_fails_over_in_under_a_second()
+    {
+        await using var scene = await StartAsync("leave");
+        var started = TimeProvider.System.GetTimestamp();
+
+        await InjectAsync(scene.Other, scene.Leader.NodeId, "leave", 30);
+        await NewLeaderAsync(scene.Other, scene.Leader);
+
+        var took = TimeProvider.System.GetElapsedTime(started);
+        Assert.True(took < TimeSpan.FromSeconds(1), $"leave failed over in {took.TotalMilliseconds:F0} ms");
+        Assert.Equal("left", await StateOfAsync(scene.Other, scene.Leader.NodeId, CancellationToken.None));
+    }
+}
