@@ -190,11 +190,35 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
         try
         {
             await ZooKeeperPaths.EnsureAsync(zk, HistoryPath, cancellationToken).ConfigureAwait(false);
-            await zk.CreateAsync(ZooKeeperPath.Combine(HistoryPath, "h-"), record.ToBytes(), CreateMode.PersistentSequential, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var created = await zk.CreateAsync(ZooKeeperPath.Combine(HistoryPath, "h-"), record.ToBytes(), CreateMode.PersistentSequential, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (SequenceNumber.Parse(created.Path) % HistoryPruneEvery == 0)
+            {
+                await PruneHistoryAsync(zk, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (ZooKeeperException e)
         {
             _logger.LogDebug("History record not written: {Reason}", e.Message);
+        }
+    }
+
+    // History is kept in ZooKeeper, whose data must stay small: every so often the oldest records go.
+    private const int HistoryPruneEvery = 100;
+    private const int HistoryKept = 500;
+
+    private static async Task PruneHistoryAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
+    {
+        var records = SequenceNumber.Order(await zk.GetChildrenAsync(HistoryPath, cancellationToken: cancellationToken).ConfigureAwait(false));
+        foreach (var (name, _) in records.Take(Math.Max(0, records.Count - HistoryKept)))
+        {
+            try
+            {
+                await zk.DeleteAsync(ZooKeeperPath.Combine(HistoryPath, name), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
+            {
+                // another node pruned it first
+            }
         }
     }
 
