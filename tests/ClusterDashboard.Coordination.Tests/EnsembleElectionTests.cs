@@ -8,11 +8,8 @@ public sealed class EnsembleElectionTests
     private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task Killing_the_server_the_leader_is_connected_to_changes_no_leader()
+    private static async Task<LeadershipRecorder> StartElectedAsync(ElectionCluster cluster)
     {
-        await using var zookeeper = await ZooKeeperCluster.StartAsync(3);
-        await using var cluster = new ElectionCluster(zookeeper.ConnectString, SessionTimeout);
         var recorder = new LeadershipRecorder();
         foreach (var id in new[] { "node-1", "node-2", "node-3" })
         {
@@ -20,6 +17,15 @@ public sealed class EnsembleElectionTests
         }
 
         await Eventually.UntilAsync(_ => Task.FromResult(cluster.Leaders.Count() == 1 && cluster.Participants.All(p => p.Election.State is LeadershipState.Leader or LeadershipState.Follower)), Deadline, "an elected cluster");
+        return recorder;
+    }
+
+    [Fact]
+    public async Task Killing_the_server_the_leader_is_connected_to_changes_no_leader()
+    {
+        await using var zookeeper = await ZooKeeperCluster.StartAsync(3);
+        await using var cluster = new ElectionCluster(zookeeper.ConnectString, SessionTimeout);
+        var recorder = await StartElectedAsync(cluster);
         var leader = cluster.Leaders.Single();
         var (epoch, znode) = (leader.Election.Epoch, leader.Election.Znode);
         var server = zookeeper.Servers.Single(s => s.Address == leader.Client!.ConnectedServer);
@@ -39,13 +45,7 @@ public sealed class EnsembleElectionTests
     {
         await using var zookeeper = await ZooKeeperCluster.StartAsync(3);
         await using var cluster = new ElectionCluster(zookeeper.ConnectString, SessionTimeout);
-        var recorder = new LeadershipRecorder();
-        foreach (var id in new[] { "node-1", "node-2", "node-3" })
-        {
-            recorder.Watch(cluster.Start(id).Election, id);
-        }
-
-        await Eventually.UntilAsync(_ => Task.FromResult(cluster.Leaders.Count() == 1 && cluster.Participants.All(p => p.Election.State is LeadershipState.Leader or LeadershipState.Follower)), Deadline, "an elected cluster");
+        var recorder = await StartElectedAsync(cluster);
         var leader = cluster.Leaders.Single();
         var firstEpoch = leader.Election.Epoch!.Value;
         var lost = zookeeper.Servers.Take(2).ToList();

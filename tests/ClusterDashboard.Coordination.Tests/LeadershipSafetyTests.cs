@@ -14,6 +14,19 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
     private static Task UntilAsync(Func<bool> condition, string because) =>
         Eventually.UntilAsync(_ => Task.FromResult(condition()), Deadline, because);
 
+    private static List<LeadershipState> RecordStates(IElectionParticipant election)
+    {
+        var states = new List<LeadershipState>();
+        election.LeadershipChanged += c =>
+        {
+            lock (states)
+            {
+                states.Add(c.State);
+            }
+        };
+        return states;
+    }
+
     [Fact]
     public async Task A_leader_paused_past_its_session_timeout_has_its_fenced_write_refused_and_steps_down()
     {
@@ -64,14 +77,7 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "standard"), TimeSpan.FromSeconds(4));
         var leader = cluster.Start("node-1");
         await UntilAsync(() => leader.Election.State == LeadershipState.Leader, "node-1 leads");
-        var states = new List<LeadershipState>();
-        leader.Election.LeadershipChanged += c =>
-        {
-            lock (states)
-            {
-                states.Add(c.State);
-            }
-        };
+        var states = RecordStates(leader.Election);
         var epoch = leader.Election.Epoch;
 
         leader.Client!.Faults.Partition(TimeSpan.FromMilliseconds(800));
@@ -87,14 +93,7 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "session"), TimeSpan.FromSeconds(2), policy: LeadershipPolicy.SessionOnly);
         var leader = cluster.Start("node-1");
         await UntilAsync(() => leader.Election.State == LeadershipState.Leader, "node-1 leads");
-        var states = new List<LeadershipState>();
-        leader.Election.LeadershipChanged += c =>
-        {
-            lock (states)
-            {
-                states.Add(c.State);
-            }
-        };
+        var states = RecordStates(leader.Election);
 
         var client = leader.Client!;
         client.Faults.Partition(TimeSpan.FromMilliseconds(500));
