@@ -89,7 +89,9 @@ internal static class OurElectionWorkload
                 var start = Stopwatch.GetTimestamp();
                 if (mode == "crash")
                 {
-                    leader.Client.Faults.Crash();
+                    // Like Curator's driver (injectSessionExpiration): the leader goes silent with its socket left open,
+                    // so on both sides the server expires the session from the leader's last ping.
+                    leader.Client.Faults.Freeze(TimeSpan.FromMinutes(5));
                 }
                 else
                 {
