@@ -274,9 +274,14 @@ public sealed class LeaderElection : IElectionParticipant
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
         {
-            // Leadership can no longer be confirmed: stop acting as leader until the loop has checked again. If the
-            // write did reach the server, it was applied while the candidate still existed, which the fence allows.
-            Transition(LeadershipState.Suspended, null, candidate);
+            // Leadership can no longer be confirmed: under the standard policy stop acting as leader until the loop
+            // has checked again. If the write did reach the server, it was applied while the candidate still existed,
+            // which the fence allows.
+            if (_policy == LeadershipPolicy.Standard)
+            {
+                Transition(LeadershipState.Suspended, null, candidate);
+            }
+
             _wake?.Set();
             throw new NotLeaderException($"{NodeId} lost its connection during a fenced write: leadership is unconfirmed and the write may or may not have been applied.", e);
         }

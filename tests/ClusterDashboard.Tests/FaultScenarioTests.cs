@@ -67,7 +67,9 @@ public sealed class FaultScenarioTests(StandaloneZooKeeperFixture zookeeper) : I
 
         Assert.True(next!.Epoch > scene.Leader.Epoch);
         var change = history.GetProperty("leaderChanges").EnumerateArray().First(c => c.GetProperty("epoch").GetInt64() == next.Epoch);
-        Assert.True(change.GetProperty("detectionMs").GetDouble() >= SessionTimeout.TotalMilliseconds * 0.75, $"a crash is noticed by the session expiring, not before: {change}");
+        // The server expires the session a timeout after the crashed node's last ping, which may precede the crash by up
+        // to a third of the timeout: noticed then, not at once as a departure is.
+        Assert.True(change.GetProperty("detectionMs").GetDouble() >= SessionTimeout.TotalMilliseconds / 2, $"a crash is noticed by the session expiring, not before: {change}");
         Assert.Equal("crash", history.GetProperty("faults")[0].GetProperty("kind").GetString());
     }
 
