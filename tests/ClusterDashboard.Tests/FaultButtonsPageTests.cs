@@ -1,0 +1,55 @@
+using ClusterDashboard.Testing;
+using Microsoft.Playwright;
+
+namespace ClusterDashboard.Tests;
+
+/// <summary>Breaking the cluster from the page, in a real browser, on three real nodes.</summary>
+public sealed class FaultButtonsPageTests(StandaloneZooKeeperFixture zookeeper) : IClassFixture<StandaloneZooKeeperFixture>
+{
+    private const float Timeout = 20_000;
+
+    [Fact]
+    public async Task Crashing_the_leader_from_the_page_shows_the_new_leader_and_the_failover_in_the_history()
+    {
+        var faultsOn = new Dictionary<string, string?> { ["Faults:Enabled"] = "true" };
+        await using var nodes = new DashboardCluster(zookeeper.ConnectString + TestPaths.Unique("buttons"), 3, TimeSpan.FromSeconds(2), faultsOn);
+        var leader = await Eventually.UntilAsync(async ct => await nodes.All[0].Http.GetLeaderAsync(ct), l => l is not null, TimeSpan.FromSeconds(20), "a leader is elected");
+        var follower = nodes.All.First(n => n.NodeId != leader!.NodeId);
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1300 } });
+        await page.GotoAsync(follower.Url);
+        var leaderId = page.GetByTestId("leader-node-id");
+        await Assertions.Expect(leaderId).ToHaveTextAsync(leader!.NodeId, new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("[data-testid=dashboard][data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("member")).ToHaveCountAsync(3, new() { Timeout = Timeout });
+        await Browser.ScreenshotAsync(page, "fault-before.png");
+
+        await page.Locator($"[data-testid=fault-crash][data-node-id={leader.NodeId}]").ClickAsync();
+
+        await Assertions.Expect(page.Locator($"[data-testid=member][data-node-id={leader.NodeId}] [data-state=crashed]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await Assertions.Expect(leaderId).Not.ToHaveTextAsync(leader.NodeId, new() { Timeout = Timeout });
+        await Assertions.Expect(leaderId).Not.ToHaveTextAsync("none", new() { Timeout = Timeout });
+        var entry = page.GetByTestId("history-entry").Filter(new() { HasText = $"crash of {leader.NodeId}" });
+        await Assertions.Expect(entry).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await Assertions.Expect(entry).ToContainTextAsync(" ms", new() { Timeout = Timeout });
+        await Browser.ScreenshotAsync(page, "fault-after.png");
+    }
+
+    [Fact]
+    public async Task Without_fault_injection_enabled_the_page_has_no_fault_buttons()
+    {
+        await using var app = new FakeDashboard(new FakeCoordination { Current = FakeCoordination.ThreeNodes() });
+        var url = app.StartKestrel();
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(url.ToString());
+        await Assertions.Expect(page.GetByTestId("member")).ToHaveCountAsync(2, new() { Timeout = Timeout });
+
+        Assert.Equal(0, await page.Locator("[data-testid^=fault-]").CountAsync());
+    }
+}
