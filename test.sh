@@ -21,9 +21,11 @@ echo "== format check"
 dotnet format ClusterDashboard.sln --verify-no-changes --no-restore -v quiet
 
 echo "== tests"
+# One test project at a time: each starts its own ZooKeeper servers, and timing-sensitive failure tests on a
+# 2-core machine should not compete with another project's JVMs.
 rm -rf TestResults
 status=0
-dotnet test ClusterDashboard.sln -c Release --no-build --nologo \
+dotnet test ClusterDashboard.sln -c Release --no-build --nologo -m:1 \
   --logger "trx" --logger "console;verbosity=normal" --results-directory TestResults \
   --blame-hang-timeout 5m "$@" || status=$?
 

@@ -42,7 +42,12 @@ public static class ClusterSnapshotBuilder
                 statuses.TryGetValue(m.NodeId, out var status);
                 // A fault the node reports wins; otherwise the queue says who leads, since a member's own published
                 // state may lag behind it.
-                var state = status?.FaultId is not null ? status.State : isLeader ? "leader" : m.State == "leader" ? "follower" : m.State;
+                var state = status switch
+                {
+                    { FaultId: not null } => status.State,
+                    { State: "suspended" or "lost" or "observer" } => status.State,
+                    _ => isLeader ? "leader" : m.State == "leader" ? "follower" : m.State,
+                };
                 return new MemberInfo(m.NodeId, m.Url, m.StartedAt, m.Version, isLeader, state, status is not null);
             })
             .ToList();
