@@ -162,9 +162,13 @@ public sealed class LeaderElection : IElectionParticipant
 
                 try
                 {
-                    var ordered = SequenceNumber.Order(await zk.GetChildrenAsync(_electionPath, cancellationToken: cancellationToken).ConfigureAwait(false));
+                    // The queue and our own candidate in one round trip, read at one point of the server's history: the
+                    // owner check below then costs nothing extra on the failover path.
+                    var path = ZooKeeperPath.Combine(_electionPath, candidate);
+                    var reads = await zk.MultiReadAsync([ReadOperation.GetChildren(_electionPath), ReadOperation.GetData(path)], cancellationToken).ConfigureAwait(false);
+                    var ordered = reads[0] is ChildrenReadResult children ? SequenceNumber.Order(children.Children) : [];
                     var index = IndexOf(ordered, candidate);
-                    if (index < 0)
+                    if (index < 0 || reads[1] is not DataReadResult own)
                     {
                         // Our candidate is gone while the session lives (deleted by hand): queue again at the back.
                         _logger.LogWarning("Candidate {Znode} of {NodeId} disappeared; joining again", candidate, NodeId);
@@ -172,17 +176,14 @@ public sealed class LeaderElection : IElectionParticipant
                         continue;
                     }
 
-                    var path = ZooKeeperPath.Combine(_electionPath, candidate);
                     if (index == 0)
                     {
-                        // Read our own znode before claiming: after a reconnect the list can be stale, and
-                        // only a candidate owned by this very session may lead.
+                        // Only a candidate owned by this very session may lead: after a reconnect the list can be stale.
                         // No watch on it: its deletion would notify this leader too, a second notification per failover;
                         // a candidate removed behind the leader's back is caught by the next fenced heartbeat instead.
-                        var own = await zk.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
-                        if (own.Stat.EphemeralOwner != zk.SessionId)
+                        if (own.Node.Stat.EphemeralOwner != zk.SessionId)
                         {
-                            _logger.LogWarning("Candidate {Znode} is owned by session {Owner:x}, not ours; joining again", candidate, own.Stat.EphemeralOwner);
+                            _logger.LogWarning("Candidate {Znode} is owned by session {Owner:x}, not ours; joining again", candidate, own.Node.Stat.EphemeralOwner);
                             candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
                             continue;
                         }

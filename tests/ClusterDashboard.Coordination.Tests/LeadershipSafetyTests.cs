@@ -122,4 +122,31 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         Assert.Single(await reader.GetChildrenAsync("/election"));
         Assert.Equal("observer", MemberPayload.TryParse((await reader.GetDataAsync("/members/watcher")).Data)?.State);
     }
+
+    [Fact]
+    public async Task A_follower_whose_candidate_was_deleted_by_hand_never_leads_with_it_and_queues_again_at_the_back()
+    {
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "deleted-candidate");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(4));
+        var first = cluster.Start("node-1");
+        await UntilAsync(() => first.Election.State == LeadershipState.Leader, "node-1 leads");
+        var second = cluster.Start("node-2");
+        await UntilAsync(() => second.Election.State == LeadershipState.Follower, "node-2 follows");
+        var third = cluster.Start("node-3");
+        await UntilAsync(() => third.Election.State == LeadershipState.Follower && third.Election.Watching == second.Election.Znode, "node-3 follows node-2");
+        var deleted = second.Election.Znode!;
+        await using var operator_ = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString });
+
+        await operator_.DeleteAsync($"/election/{deleted}");
+        await UntilAsync(() => third.Election.Watching == first.Election.Znode, "node-3 now watches the leader");
+        first.Election.Resign();
+
+        // node-2 was next in line by its old position, but its candidate is gone: node-3 leads, node-2 queues again.
+        await UntilAsync(() => third.Election.State == LeadershipState.Leader, "node-3 takes over");
+        await UntilAsync(() => second.Election.State == LeadershipState.Follower && second.Election.Znode != deleted, "node-2 joins again with a new candidate");
+        Assert.NotEqual(LeadershipState.Leader, second.Election.State);
+        var candidates = SequenceNumber.Order(await operator_.GetChildrenAsync("/election")).Select(c => c.Name).ToList();
+        Assert.Equal(third.Election.Znode, candidates[0]);
+        Assert.Equal(new[] { first.Election.Znode, second.Election.Znode }.Order(), candidates.Skip(1).Order()); // one each, behind
+    }
 }
