@@ -60,6 +60,11 @@ internal sealed class JavaDriver
             throw new InvalidOperationException($"{program} exited with {process.ExitCode}: {await stderr}");
         }
 
+        foreach (var warning in (await stderr).Split('\n').Where(l => l.StartsWith("warning:", StringComparison.Ordinal)))
+        {
+            Console.Error.WriteLine(warning);
+        }
+
         return await stdout;
     }
 }

@@ -63,13 +63,13 @@ internal static class OurElectionWorkload
             var fromDeletion = new List<double>();
             long notifications = 0;
             var server = connectString.Split(',')[0];
-            var pause = new Random(42);
             // A few unmeasured rounds first, on both sides, so the tail is not the JIT's first pass over the code.
             var warmup = mode switch { "graceful" => 5, "crash" => 2, _ => 0 };
             for (var round = 0; round < rounds + warmup; round++)
             {
                 var measured = round >= warmup;
                 var leader = all.Single(p => p.Election.State == LeadershipState.Leader);
+                var elected = Interlocked.Read(ref leader.BecameLeader);
                 foreach (var p in all)
                 {
                     Interlocked.Exchange(ref p.BecameLeader, 0);
@@ -85,16 +85,15 @@ internal static class OurElectionWorkload
 
                 if (mode == "crash")
                 {
-                    // The crash lands at a random point of the leader's ping cycle, as in Curator's driver.
-                    await Task.Delay(pause.Next(1000));
+                    await Task.Delay(CrashDelay(elected, round - warmup, rounds, sessionTimeout));
                 }
 
                 var start = Stopwatch.GetTimestamp();
                 if (mode == "crash")
                 {
-                    // Like Curator's driver (injectSessionExpiration): the leader goes silent with its socket left open,
-                    // so on both sides the server expires the session from the leader's last ping.
-                    leader.Client.Faults.Freeze(TimeSpan.FromMinutes(5));
+                    // Like Curator's driver (injectSessionExpiration): the leader's client stops without closing its
+                    // session, so on both sides the server expires it from the leader's last ping.
+                    leader.Client.Faults.Crash();
                 }
                 else
                 {
@@ -137,6 +136,23 @@ internal static class OurElectionWorkload
                 await p.DisposeAsync();
             }
         }
+    }
+
+    // When the leader crashes: at the same offsets from its election on both sides (ElectionBench.crashOffsetNanos),
+    // half a session timeout to settle, then evenly over one session timeout. Both clients ping every third of the
+    // timeout and the server expires sessions on its tick, so the outcome hangs on where in those cycles the crash
+    // lands: a random pause after each driver's own bookkeeping sampled different points on the two sides.
+    private static TimeSpan CrashDelay(long elected, int measuredRound, int rounds, TimeSpan sessionTimeout)
+    {
+        var fraction = measuredRound < 0 ? 0.5 : (measuredRound + 0.5) / rounds; // warm-up rounds: mid-cycle
+        var remaining = (sessionTimeout * (0.5 + fraction)) - Stopwatch.GetElapsedTime(elected);
+        if (remaining < TimeSpan.Zero)
+        {
+            Console.Error.WriteLine($"warning: crash round {measuredRound} is {-remaining.TotalMilliseconds:F0} ms late; the offsets no longer match Curator's");
+            return TimeSpan.Zero;
+        }
+
+        return remaining;
     }
 
     private static async Task WaitForOneLeaderAsync(List<Participant> all)
