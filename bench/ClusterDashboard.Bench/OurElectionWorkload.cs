@@ -65,11 +65,11 @@ internal static class OurElectionWorkload
             var server = connectString.Split(',')[0];
             // A few unmeasured rounds first, on both sides, so the tail is not the JIT's first pass over the code.
             var warmup = mode switch { "graceful" => 5, "crash" => 2, _ => 0 };
+            var anchor = Stopwatch.GetTimestamp(); // crashes: when the server deleted the previous leader's candidate
             for (var round = 0; round < rounds + warmup; round++)
             {
                 var measured = round >= warmup;
                 var leader = all.Single(p => p.Election.State == LeadershipState.Leader);
-                var elected = Interlocked.Read(ref leader.BecameLeader);
                 foreach (var p in all)
                 {
                     Interlocked.Exchange(ref p.BecameLeader, 0);
@@ -85,7 +85,7 @@ internal static class OurElectionWorkload
 
                 if (mode == "crash")
                 {
-                    await Task.Delay(CrashDelay(elected, round - warmup, rounds, sessionTimeout));
+                    await Task.Delay(CrashDelay(anchor, round - warmup, rounds, sessionTimeout));
                 }
 
                 var start = Stopwatch.GetTimestamp();
@@ -102,14 +102,22 @@ internal static class OurElectionWorkload
 
                 var successor = await WaitForNewLeaderAsync(all, leader);
                 var told = Interlocked.Read(ref successor.BecameLeader);
+                if (observer is not null)
+                {
+                    await AwaitDeletionSeenAsync(() => Interlocked.Read(ref deleted)); // its watcher may run just after the successor's
+                }
                 if (measured)
                 {
                     latencies.Add(Stopwatch.GetElapsedTime(start, told).TotalMicroseconds);
                 }
 
-                if (measured && Interlocked.Read(ref deleted) is var d and not 0)
+                if (observer is not null && Interlocked.Read(ref deleted) is var d)
                 {
-                    fromDeletion.Add(Stopwatch.GetElapsedTime(d, told).TotalMicroseconds);
+                    anchor = d;
+                    if (measured)
+                    {
+                        fromDeletion.Add(Stopwatch.GetElapsedTime(d, told).TotalMicroseconds);
+                    }
                 }
 
                 if (mode == "herd")
@@ -138,21 +146,21 @@ internal static class OurElectionWorkload
         }
     }
 
-    // When the leader crashes: at the same offsets from its election on both sides (ElectionBench.crashOffsetNanos),
-    // half a session timeout to settle, then evenly over one session timeout. Both clients ping every third of the
-    // timeout and the server expires sessions on its tick, so the outcome hangs on where in those cycles the crash
-    // lands: a random pause after each driver's own bookkeeping sampled different points on the two sides.
-    private static TimeSpan CrashDelay(long elected, int measuredRound, int rounds, TimeSpan sessionTimeout)
+    // When the leader crashes: at the same offsets on both sides (ElectionBench.crashOffsetNanos) from the server's
+    // deletion of the previous leader's candidate, which falls on the server's expiry tick and starts the new leader's
+    // ping cycle; half a session timeout to settle, then evenly over one session timeout (three ping periods). The
+    // outcome hangs on where in those cycles the crash lands: a random pause after each driver's own bookkeeping
+    // sampled different points on the two sides, and counting from the election would charge a fast recipe later.
+    private static TimeSpan CrashDelay(long anchor, int measuredRound, int rounds, TimeSpan sessionTimeout)
     {
         var fraction = measuredRound < 0 ? 0.5 : (measuredRound + 0.5) / rounds; // warm-up rounds: mid-cycle
-        var remaining = (sessionTimeout * (0.5 + fraction)) - Stopwatch.GetElapsedTime(elected);
-        if (remaining < TimeSpan.Zero)
+        var remaining = (sessionTimeout * (0.5 + fraction)) - Stopwatch.GetElapsedTime(anchor);
+        if (remaining < TimeSpan.Zero && measuredRound >= 0)
         {
             Console.Error.WriteLine($"warning: crash round {measuredRound} is {-remaining.TotalMilliseconds:F0} ms late; the offsets no longer match Curator's");
-            return TimeSpan.Zero;
         }
 
-        return remaining;
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
     private static async Task WaitForOneLeaderAsync(List<Participant> all)
@@ -166,6 +174,20 @@ internal static class OurElectionWorkload
             }
 
             await Task.Delay(5);
+        }
+    }
+
+    private static async Task AwaitDeletionSeenAsync(Func<long> deleted)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 10);
+        while (deleted() == 0)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException("the observer never saw the crashed leader's candidate go");
+            }
+
+            await Task.Delay(1);
         }
     }
 

@@ -65,10 +65,10 @@ public final class ElectionBench {
         long[] latencies = new long[rounds];
         long[] fromDeletion = new long[rounds];
         long notifications = 0;
+        long anchor = System.nanoTime(); // crashes: when the server deleted the previous leader's candidate
         for (int round = 0; round < rounds + warmup; round++) {
             int r = Math.max(0, round - warmup);
             Participant leader = leaderOf(all);
-            long elected = leader.becameLeaderNanos.get();
             for (Participant p : all) {
                 p.becameLeaderNanos.set(0);
             }
@@ -83,10 +83,10 @@ public final class ElectionBench {
                 observer.exists(leaderNode, e -> deleted.set(System.nanoTime()));
             }
             if (mode.equals("crash")) {
-                long remainingNanos = elected + crashOffsetNanos(round - warmup, rounds, sessionTimeoutMs) - System.nanoTime();
+                long remainingNanos = anchor + crashOffsetNanos(round - warmup, rounds, sessionTimeoutMs) - System.nanoTime();
                 if (remainingNanos > 0) {
                     TimeUnit.NANOSECONDS.sleep(remainingNanos);
-                } else {
+                } else if (round >= warmup) {
                     System.err.printf("warning: crash round %d is %d ms late; the offsets no longer match ours%n", round - warmup, -remainingNanos / 1_000_000);
                 }
             }
@@ -98,8 +98,14 @@ public final class ElectionBench {
             }
             Participant successor = waitForNewLeader(all, leader);
             long told = successor.becameLeaderNanos.get();
+            if (observer != null) {
+                awaitDeletionSeen(deleted); // its watcher may run just after the successor's
+            }
             latencies[r] = told - start;
-            fromDeletion[r] = deleted.get() == 0 ? 0 : told - deleted.get();
+            if (observer != null) {
+                fromDeletion[r] = told - deleted.get();
+                anchor = deleted.get();
+            }
             if (mode.equals("herd")) {
                 notifications += watchTriggers(connect) - before;
             }
@@ -133,9 +139,10 @@ public final class ElectionBench {
     }
 
     /**
-     * When the leader crashes, counted from its election, as in ours: half a session timeout to settle, then evenly
-     * over one session timeout. Both clients ping every third of the timeout and the server expires sessions on its tick, so the
-     * result hangs on where in those cycles the crash lands; the same offsets on both sides sample them alike.
+     * When the leader crashes, as in ours: counted from the server's deletion of the previous leader's candidate, half a
+     * session timeout to settle, then evenly over one session timeout. Both clients ping every third of the timeout and
+     * the server expires sessions on its tick, so the result hangs on where in those cycles the crash lands; the same
+     * offsets on both sides sample them alike.
      */
     static long crashOffsetNanos(int measuredRound, int rounds, int sessionTimeoutMs) {
         double fraction = measuredRound < 0 ? 0.5 : (measuredRound + 0.5) / rounds; // warm-up rounds: mid-cycle
@@ -166,6 +173,16 @@ public final class ElectionBench {
             Thread.sleep(5);
         }
         throw new IllegalStateException("no single leader");
+    }
+
+    static void awaitDeletionSeen(AtomicLong deleted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (deleted.get() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the observer never saw the crashed leader's candidate go");
+            }
+            Thread.sleep(1);
+        }
     }
 
     static Participant waitForNewLeader(List<Participant> all, Participant old) throws InterruptedException {

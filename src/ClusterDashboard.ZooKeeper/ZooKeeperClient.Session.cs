@@ -34,6 +34,8 @@ public sealed partial class ZooKeeperClient
     private long _frozenUntil;
     private TaskCompletionSource _healed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private static readonly TimeSpan PingTolerance = TimeSpan.FromMilliseconds(1);
+
     private TimeSpan ReadTimeout => TimeSpan.FromMilliseconds(NegotiatedTimeoutMs * 2 / 3.0);
 
     private int NegotiatedTimeoutMs => _negotiatedTimeoutMs > 0 ? _negotiatedTimeoutMs : (int)_options.SessionTimeout.TotalMilliseconds;
@@ -320,14 +322,16 @@ public sealed partial class ZooKeeperClient
             }
 
             var idle = _time.GetElapsedTime(connection.LastSentTimestamp);
-            if (idle >= pingInterval)
+            // Timers tick in whole milliseconds and may wake a fraction early: a ping within a millisecond of due goes
+            // now, or it would wait out another sleep and reach the server later than the Java client's would.
+            if (idle + PingTolerance >= pingInterval)
             {
                 await connection.WriteAsync(ping.WrittenMemory, cancellationToken).ConfigureAwait(false);
                 idle = TimeSpan.Zero;
             }
 
-            var wait = Min(pingInterval - idle, ReadTimeout - silent + TimeSpan.FromMilliseconds(1));
-            await Task.Delay(Max(wait, TimeSpan.FromMilliseconds(5)), _time, cancellationToken).ConfigureAwait(false);
+            var wait = Min(pingInterval - idle, ReadTimeout - silent + PingTolerance);
+            await Task.Delay(Max(wait, PingTolerance), _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
