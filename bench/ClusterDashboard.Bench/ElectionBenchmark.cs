@@ -7,7 +7,7 @@ internal static class ElectionBenchmark
 {
     private static readonly string[] CuratorJars = ["curator-framework.jar", "curator-client.jar", "curator-recipes.jar", "guava.jar", "failureaccess.jar"];
 
-    public static async Task<int> RunAsync(string connectString, double scale, IReadOnlyCollection<string> workloads)
+    public static async Task<int> RunAsync(string connectString, TimeSpan serverTick, double scale, IReadOnlyCollection<string> workloads)
     {
         var missing = CuratorJars.Where(j => j != "failureaccess.jar" && !File.Exists(Path.Combine("/usr/share/java", j))).ToList();
         if (missing.Count > 0)
@@ -25,14 +25,14 @@ internal static class ElectionBenchmark
         foreach (var n in workloads.Contains("graceful") ? [3, 10] : Array.Empty<int>())
         {
             var rounds = Rounds(50);
-            var runs = await CompareAsync(java, connectString, "graceful", n, rounds, timeout);
+            var runs = await CompareAsync(java, connectString, "graceful", n, rounds, timeout, serverTick);
             Row($"graceful, {n} participants ({rounds}x)", runs, m => m.P50Us, m => m.P99Us);
         }
 
         if (workloads.Contains("crash"))
         {
             var rounds = Rounds(20);
-            var runs = await CompareAsync(java, connectString, "crash", 3, rounds, timeout);
+            var runs = await CompareAsync(java, connectString, "crash", 3, rounds, timeout, serverTick);
             Row($"crash: beyond 2 s timeout ({rounds}x)", runs, m => m.P50Us - 2e6, m => m.P99Us - 2e6);
             Row("crash: deletion to callback", runs, m => m.FromDeletionP50Us, m => m.FromDeletionP99Us);
         }
@@ -45,8 +45,8 @@ internal static class ElectionBenchmark
         Console.WriteLine($"{"notifications per failover",-32} | {"ours",11} {"Curator",11}   (server's mntr watch-trigger counters)");
         foreach (var n in new[] { 200, 1000 })
         {
-            var ours = await OurElectionWorkload.RunAsync(connectString, "herd", n, 1, timeout);
-            var theirs = await RunCuratorAsync(java, connectString, "herd", n, 1, timeout);
+            var ours = await OurElectionWorkload.RunAsync(connectString, "herd", n, 1, timeout, serverTick);
+            var theirs = await RunCuratorAsync(java, connectString, "herd", n, 1, timeout, serverTick);
             Console.WriteLine($"{$"  {n} candidates",-32} | {ours.NotificationsPerFailover,11:F1} {theirs.NotificationsPerFailover,11:F1}");
         }
 
@@ -57,20 +57,20 @@ internal static class ElectionBenchmark
     // several runs, alternating which side goes first, and their medians make a figure that holds from run to run.
     private const int Runs = 3;
 
-    private static async Task<List<(ElectionMeasurement Ours, ElectionMeasurement Theirs)>> CompareAsync(JavaDriver java, string connectString, string mode, int n, int rounds, TimeSpan timeout)
+    private static async Task<List<(ElectionMeasurement Ours, ElectionMeasurement Theirs)>> CompareAsync(JavaDriver java, string connectString, string mode, int n, int rounds, TimeSpan timeout, TimeSpan serverTick)
     {
         var runs = new List<(ElectionMeasurement, ElectionMeasurement)>();
         for (var run = 0; run < Runs; run++)
         {
             if (run % 2 == 0)
             {
-                var ours = await OurElectionWorkload.RunAsync(connectString, mode, n, rounds, timeout);
-                runs.Add((ours, await RunCuratorAsync(java, connectString, mode, n, rounds, timeout)));
+                var ours = await OurElectionWorkload.RunAsync(connectString, mode, n, rounds, timeout, serverTick);
+                runs.Add((ours, await RunCuratorAsync(java, connectString, mode, n, rounds, timeout, serverTick)));
             }
             else
             {
-                var theirs = await RunCuratorAsync(java, connectString, mode, n, rounds, timeout);
-                runs.Add((await OurElectionWorkload.RunAsync(connectString, mode, n, rounds, timeout), theirs));
+                var theirs = await RunCuratorAsync(java, connectString, mode, n, rounds, timeout, serverTick);
+                runs.Add((await OurElectionWorkload.RunAsync(connectString, mode, n, rounds, timeout, serverTick), theirs));
             }
         }
 
@@ -86,6 +86,8 @@ internal static class ElectionBenchmark
         Console.WriteLine($"{name,-32} | {oursP50 / 1000,11:F2} {theirsP50 / 1000,11:F2} | {oursP99 / 1000,11:F2} {theirsP99 / 1000,11:F2} {oursP99 / theirsP99,6:F2} | {perRun}");
     }
 
-    private static async Task<ElectionMeasurement> RunCuratorAsync(JavaDriver java, string connectString, string mode, int n, int rounds, TimeSpan timeout) =>
-        await java.RunAsync<ElectionMeasurement>("ElectionBench", connectString, mode, n.ToString(CultureInfo.InvariantCulture), rounds.ToString(CultureInfo.InvariantCulture), ((int)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+    private static async Task<ElectionMeasurement> RunCuratorAsync(JavaDriver java, string connectString, string mode, int n, int rounds, TimeSpan timeout, TimeSpan serverTick) =>
+        await java.RunAsync<ElectionMeasurement>(
+            "ElectionBench", connectString, mode, n.ToString(CultureInfo.InvariantCulture), rounds.ToString(CultureInfo.InvariantCulture),
+            ((int)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), ((int)serverTick.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
 }

@@ -47,7 +47,7 @@ internal static class OurElectionWorkload
         }
     }
 
-    public static async Task<ElectionMeasurement> RunAsync(string connectString, string mode, int count, int rounds, TimeSpan sessionTimeout)
+    public static async Task<ElectionMeasurement> RunAsync(string connectString, string mode, int count, int rounds, TimeSpan sessionTimeout, TimeSpan serverTick)
     {
         var path = $"/bench-ours-{Stopwatch.GetTimestamp()}";
         var all = new List<Participant>();
@@ -65,7 +65,7 @@ internal static class OurElectionWorkload
             var server = connectString.Split(',')[0];
             // A few unmeasured rounds first, on both sides, so the tail is not the JIT's first pass over the code.
             var warmup = mode switch { "graceful" => 5, "crash" => 2, _ => 0 };
-            var anchor = Stopwatch.GetTimestamp(); // crashes: when the server deleted the previous leader's candidate
+            var anchor = Stopwatch.GetTimestamp(); // crashes: the server tick that expired the previous leader
             for (var round = 0; round < rounds + warmup; round++)
             {
                 var measured = round >= warmup;
@@ -113,7 +113,10 @@ internal static class OurElectionWorkload
 
                 if (observer is not null && Interlocked.Read(ref deleted) is var d)
                 {
-                    anchor = d;
+                    // The server expires sessions on ticks of its monotonic clock, which is this process's clock too
+                    // (CLOCK_MONOTONIC on Linux, for Stopwatch and Java's nanoTime alike).
+                    var tick = (long)(serverTick.TotalSeconds * Stopwatch.Frequency);
+                    anchor = d - (d % tick);
                     if (measured)
                     {
                         fromDeletion.Add(Stopwatch.GetElapsedTime(d, told).TotalMicroseconds);
@@ -146,11 +149,11 @@ internal static class OurElectionWorkload
         }
     }
 
-    // When the leader crashes: at the same offsets on both sides (ElectionBench.crashOffsetNanos) from the server's
-    // deletion of the previous leader's candidate, which falls on the server's expiry tick and starts the new leader's
-    // ping cycle; half a session timeout to settle, then evenly over one session timeout (three ping periods). The
-    // outcome hangs on where in those cycles the crash lands: a random pause after each driver's own bookkeeping
-    // sampled different points on the two sides, and counting from the election would charge a fast recipe later.
+    // When the leader crashes: at the same offsets on both sides (ElectionBench.crashOffsetNanos) from the server tick
+    // that expired the previous leader, which starts the new leader's ping cycle; half a session timeout to settle,
+    // then evenly over one session timeout (three ping periods). The outcome hangs on where in the ping cycle and
+    // between the server's ticks the crash lands: a random pause after each driver's own bookkeeping sampled
+    // different points on the two sides, and counting from when a client saw the deletion would charge the faster one.
     private static TimeSpan CrashDelay(long anchor, int measuredRound, int rounds, TimeSpan sessionTimeout)
     {
         var fraction = measuredRound < 0 ? 0.5 : (measuredRound + 0.5) / rounds; // warm-up rounds: mid-cycle

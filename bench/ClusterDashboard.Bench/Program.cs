@@ -10,14 +10,15 @@ var command = args.FirstOrDefault() ?? "client";
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : command == "election" ? 10 : 5;
 // The transaction log is not fsynced: the disk's latency is neither client's, and on a shared VM disk its stalls would
 // swamp the tail of whichever side happened to meet them.
-await using var cluster = await ZooKeeperCluster.StartAsync(1, new ZooKeeperClusterOptions { ExtraConfig = ["forceSync=no"] });
+var serverOptions = new ZooKeeperClusterOptions { ExtraConfig = ["forceSync=no"] };
+await using var cluster = await ZooKeeperCluster.StartAsync(1, serverOptions);
 switch (command)
 {
     case "client":
         await ClientBenchmark.RunAsync(cluster.ConnectString, TimeSpan.FromSeconds(Math.Max(1, seconds / 2)), TimeSpan.FromSeconds(seconds));
         break;
     case "election":
-        return await ElectionBenchmark.RunAsync(cluster.ConnectString, seconds / 10.0, args.Length > 2 ? args[2].Split(',') : ["graceful", "crash", "herd"]);
+        return await ElectionBenchmark.RunAsync(cluster.ConnectString, serverOptions.TickTime, seconds / 10.0, args.Length > 2 ? args[2].Split(',') : ["graceful", "crash", "herd"]);
     default:
         Console.Error.WriteLine($"unknown benchmark '{command}'; expected: client or election");
         return 2;

@@ -17,7 +17,7 @@ import org.apache.zookeeper.ZooKeeper;
 
 /**
  * Apache Curator's LeaderLatch under the workloads of bench/ClusterDashboard.Bench's election benchmark. Prints one
- * line of JSON. Usage: ElectionBench connectString mode(graceful|crash|herd) participants rounds sessionTimeoutMs
+ * line of JSON. Usage: ElectionBench connectString mode(graceful|crash|herd) participants rounds sessionTimeoutMs serverTickMs
  * Graceful: the leader closes its latch (its znode goes, its client stays, so ZOOKEEPER-3652's close lock does not
  * count) until the successor's isLeader callback. Crash: the leader's client stops without closing its session
  * (injectSessionExpiration), so the server expires it after the session timeout.
@@ -50,6 +50,7 @@ public final class ElectionBench {
         int n = Integer.parseInt(args[2]);
         int rounds = Integer.parseInt(args[3]);
         int sessionTimeoutMs = Integer.parseInt(args[4]);
+        long tickNanos = TimeUnit.MILLISECONDS.toNanos(Integer.parseInt(args[5]));
         String path = "/bench-curator-" + System.nanoTime();
         List<Participant> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -65,7 +66,7 @@ public final class ElectionBench {
         long[] latencies = new long[rounds];
         long[] fromDeletion = new long[rounds];
         long notifications = 0;
-        long anchor = System.nanoTime(); // crashes: when the server deleted the previous leader's candidate
+        long anchor = System.nanoTime(); // crashes: the server tick that expired the previous leader
         for (int round = 0; round < rounds + warmup; round++) {
             int r = Math.max(0, round - warmup);
             Participant leader = leaderOf(all);
@@ -104,7 +105,8 @@ public final class ElectionBench {
             latencies[r] = told - start;
             if (observer != null) {
                 fromDeletion[r] = told - deleted.get();
-                anchor = deleted.get();
+                // The server expires sessions on ticks of its nanoTime clock, the same monotonic clock as ours.
+                anchor = deleted.get() - deleted.get() % tickNanos;
             }
             if (mode.equals("herd")) {
                 notifications += watchTriggers(connect) - before;
@@ -139,7 +141,7 @@ public final class ElectionBench {
     }
 
     /**
-     * When the leader crashes, as in ours: counted from the server's deletion of the previous leader's candidate, half a
+     * When the leader crashes, as in ours: counted from the server tick that expired the previous leader, half a
      * session timeout to settle, then evenly over one session timeout. Both clients ping every third of the timeout and
      * the server expires sessions on its tick, so the result hangs on where in those cycles the crash lands; the same
      * offsets on both sides sample them alike.
