@@ -166,6 +166,12 @@ public sealed class LeaderElection : IElectionParticipant
                     // owner check below then costs nothing extra on the failover path.
                     var path = ZooKeeperPath.Combine(_electionPath, candidate);
                     var reads = await zk.MultiReadAsync([ReadOperation.GetChildren(_electionPath), ReadOperation.GetData(path)], cancellationToken).ConfigureAwait(false);
+                    if (reads.FirstOrDefault(r => r is ErrorReadResult { Error: not ZooKeeperErrorCode.NoNode }) is { } failed)
+                    {
+                        // Anything but a missing znode (an ACL, say) is not "gone": joining again would not help.
+                        throw new ZooKeeperException(failed.Error, _electionPath);
+                    }
+
                     var ordered = reads[0] is ChildrenReadResult children ? SequenceNumber.Order(children.Children) : [];
                     var index = IndexOf(ordered, candidate);
                     if (index < 0 || reads[1] is not DataReadResult own)
