@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ClusterDashboard.Coordination;
+using ClusterDashboard.Testing;
 using ClusterDashboard.ZooKeeper;
 using ClusterDashboard.ZooKeeper.Admin;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -66,6 +67,9 @@ internal static class OurElectionWorkload
             // A few unmeasured rounds first, on both sides, so the tail is not the JIT's first pass over the code.
             var warmup = mode switch { "graceful" => 5, "crash" => 2, _ => 0 };
             var anchor = Stopwatch.GetTimestamp(); // crashes: the server tick that expired the previous leader
+            // The server expires sessions on ticks of its monotonic clock, which is this process's clock too
+            // (CLOCK_MONOTONIC on Linux, for Stopwatch and Java's nanoTime alike).
+            var tick = (long)(serverTick.TotalSeconds * Stopwatch.Frequency);
             for (var round = 0; round < rounds + warmup; round++)
             {
                 var measured = round >= warmup;
@@ -104,7 +108,8 @@ internal static class OurElectionWorkload
                 var told = Interlocked.Read(ref successor.BecameLeader);
                 if (observer is not null)
                 {
-                    await AwaitDeletionSeenAsync(() => Interlocked.Read(ref deleted)); // its watcher may run just after the successor's
+                    // Its watcher may run just after the successor's.
+                    await Eventually.UntilAsync(_ => Task.FromResult(Interlocked.Read(ref deleted) != 0), TimeSpan.FromSeconds(10), "the observer saw the crashed leader's candidate go");
                 }
                 if (measured)
                 {
@@ -113,9 +118,6 @@ internal static class OurElectionWorkload
 
                 if (observer is not null && Interlocked.Read(ref deleted) is var d)
                 {
-                    // The server expires sessions on ticks of its monotonic clock, which is this process's clock too
-                    // (CLOCK_MONOTONIC on Linux, for Stopwatch and Java's nanoTime alike).
-                    var tick = (long)(serverTick.TotalSeconds * Stopwatch.Frequency);
                     anchor = d - (d % tick);
                     if (measured)
                     {
@@ -177,20 +179,6 @@ internal static class OurElectionWorkload
             }
 
             await Task.Delay(5);
-        }
-    }
-
-    private static async Task AwaitDeletionSeenAsync(Func<long> deleted)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 10);
-        while (deleted() == 0)
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException("the observer never saw the crashed leader's candidate go");
-            }
-
-            await Task.Delay(1);
         }
     }
 

@@ -99,11 +99,9 @@ public final class ElectionBench {
             }
             Participant successor = waitForNewLeader(all, leader);
             long told = successor.becameLeaderNanos.get();
-            if (observer != null) {
-                awaitDeletionSeen(deleted); // its watcher may run just after the successor's
-            }
             latencies[r] = told - start;
             if (observer != null) {
+                awaitDeletionSeen(deleted); // its watcher may run just after the successor's
                 fromDeletion[r] = told - deleted.get();
                 // The server expires sessions on ticks of its nanoTime clock, the same monotonic clock as ours.
                 anchor = deleted.get() - deleted.get() % tickNanos;
