@@ -31,11 +31,17 @@ dotnet test ClusterDashboard.sln -c Release --no-build --nologo -m:1 \
 
 # One closing line over every project, counted from the trx files.
 summary=$(python3 - <<'PY'
-import glob, xml.etree.ElementTree as ET
+import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
 for path in glob.glob("TestResults/**/*.trx", recursive=True):
-    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    root = ET.parse(path).getroot()
+    # Name every failure in the closing lines: CI shows only the end of a long log.
+    for result in root.iterfind("t:Results/t:UnitTestResult", ns):
+        if result.get("outcome") not in ("Passed", "NotExecuted"):
+            message = result.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip().splitlines()
+            print(f"FAILED {result.get('testName')}: {message[0][:300] if message else result.get('outcome')}", file=sys.stderr)
+    counters = root.find("t:ResultSummary/t:Counters", ns)
     if counters is None:
         continue
     passed += int(counters.get("passed", 0))
