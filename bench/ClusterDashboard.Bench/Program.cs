@@ -8,9 +8,9 @@ using ClusterDashboard.Testing;
 // for election a third picks workloads (a comma list of graceful, crash, herd; all by default).
 var command = args.FirstOrDefault() ?? "client";
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : command == "election" ? 10 : 5;
-// The transaction log is not fsynced: the disk's latency is neither client's, and on a shared VM disk its stalls would
-// swamp the tail of whichever side happened to meet them.
-var serverOptions = new ZooKeeperClusterOptions { ExtraConfig = ["forceSync=no"] };
+// The server does not fsync its transaction log (ForceSync is off): the disk's latency is neither client's, and on a
+// shared VM disk its stalls would swamp the tail of whichever side happened to meet them.
+var serverOptions = new ZooKeeperClusterOptions { ForceSync = false };
 await using var cluster = await ZooKeeperCluster.StartAsync(1, serverOptions);
 switch (command)
 {

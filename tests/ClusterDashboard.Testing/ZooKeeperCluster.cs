@@ -54,7 +54,8 @@ public sealed class ZooKeeperCluster : IAsyncDisposable
                 .AppendLine("admin.enableServer=false")
                 .AppendLine(CultureInfo.InvariantCulture, $"4lw.commands.whitelist={options.FourLetterWhitelist}")
                 .AppendLine(CultureInfo.InvariantCulture, $"extendedTypesEnabled={(options.ExtendedTypesEnabled ? "true" : "false")}")
-                .AppendLine("maxClientCnxns=0");
+                .AppendLine("maxClientCnxns=0")
+                .AppendLine(CultureInfo.InvariantCulture, $"forceSync={(options.ForceSync ? "yes" : "no")}");
             foreach (var line in quorumLines.Concat(options.ExtraConfig))
             {
                 config.AppendLine(line);

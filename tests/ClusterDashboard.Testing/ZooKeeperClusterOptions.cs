@@ -9,5 +9,10 @@ public sealed class ZooKeeperClusterOptions
 
     public bool ExtendedTypesEnabled { get; init; } = true;
 
+    /// <summary>Whether each write is fsynced. Off by default: tests and benchmarks are about the protocol, not
+    /// durability, and a shared disk's fsync stalls would eat into the session timeouts failure tests run on and
+    /// swamp the tails a benchmark compares.</summary>
+    public bool ForceSync { get; init; }
+
     public IReadOnlyList<string> ExtraConfig { get; init; } = [];
 }
