@@ -24,11 +24,14 @@ public sealed class EnsembleElectionTests
     public async Task Killing_the_server_the_leader_is_connected_to_changes_no_leader()
     {
         await using var zookeeper = await ZooKeeperCluster.StartAsync(3);
-        await using var cluster = new ElectionCluster(zookeeper.ConnectString, SessionTimeout);
+        // The participants use the two followers, so the server killed is never the ensemble's leader: its death
+        // would make every server elect anew, which is the ensemble's failover, not the recipe's.
+        var followers = await zookeeper.FollowersAsync();
+        await using var cluster = new ElectionCluster(string.Join(',', followers.Select(s => s.Address)), SessionTimeout);
         var recorder = await StartElectedAsync(cluster);
         var leader = cluster.Leaders.Single();
         var (epoch, znode) = (leader.Election.Epoch, leader.Election.Znode);
-        var server = zookeeper.Servers.Single(s => s.Address == leader.Client!.ConnectedServer);
+        var server = followers.Single(s => s.Address == leader.Client!.ConnectedServer);
 
         await server.KillAsync();
         await Eventually.UntilAsync(_ => Task.FromResult(leader.Client!.State == ZooKeeper.ConnectionState.Connected && leader.Client.ConnectedServer != server.Address), Deadline, "the leader's session moves to another server");

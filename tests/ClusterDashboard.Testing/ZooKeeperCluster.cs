@@ -104,6 +104,22 @@ public sealed class ZooKeeperCluster : IAsyncDisposable
         return null;
     }
 
+    /// <summary>The running servers that follow the ensemble's leader. A test that kills or pauses one of these
+    /// leaves a quorum serving without an election, so what it measures is the client's failover alone.</summary>
+    public async Task<IReadOnlyList<ZooKeeperServer>> FollowersAsync(CancellationToken cancellationToken = default)
+    {
+        var followers = new List<ZooKeeperServer>();
+        foreach (var server in Servers.Where(s => s.IsRunning))
+        {
+            if (await server.ModeAsync(cancellationToken) == "follower")
+            {
+                followers.Add(server);
+            }
+        }
+
+        return followers;
+    }
+
     public async Task KillAllAsync()
     {
         foreach (var server in Servers)
