@@ -39,12 +39,14 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         await using var writer = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString });
         await writer.CreateAsync("/work", "0");
 
-        first.Client!.Faults.Freeze(TimeSpan.FromSeconds(5));
+        // The pause lasts until the test heals it, so the stale leader is looked at while it surely still believes.
+        first.Client!.Faults.Freeze(TimeSpan.FromSeconds(60));
         await UntilAsync(() => second.Election.State == LeadershipState.Leader, "node-2 takes over from the paused leader");
         Assert.Equal(LeadershipState.Leader, first.Election.State); // the paused one cannot know yet
 
-        var refused = await Assert.ThrowsAsync<NotLeaderException>(() =>
-            first.Election.FencedMultiAsync([Operation.SetData("/work", Encoding.UTF8.GetBytes("stale"))]));
+        var staleWrite = first.Election.FencedMultiAsync([Operation.SetData("/work", Encoding.UTF8.GetBytes("stale"))]);
+        first.Client.Faults.Heal();
+        var refused = await Assert.ThrowsAsync<NotLeaderException>(() => staleWrite);
         await second.Election.FencedMultiAsync([Operation.SetData("/work", Encoding.UTF8.GetBytes("fresh"))]);
 
         Assert.Contains("node-1", refused.Message, StringComparison.Ordinal);
@@ -96,8 +98,9 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         var states = RecordStates(leader.Election);
 
         var client = leader.Client!;
-        client.Faults.Partition(TimeSpan.FromMilliseconds(500));
+        client.Faults.Partition(TimeSpan.FromSeconds(30));
         await client.WaitForStateAsync(s => s == ConnectionState.Disconnected).WaitAsync(Deadline);
+        client.Faults.Heal();
         await client.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(Deadline);
         lock (states)
         {

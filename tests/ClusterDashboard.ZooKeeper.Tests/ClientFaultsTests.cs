@@ -18,8 +18,11 @@ public sealed class ClientFaultsTests(StandaloneZooKeeperFixture zookeeper) : IC
         var path = TestPaths.Unique("short-partition");
         await zk.CreateAsync(path, "x", CreateMode.Ephemeral);
 
-        zk.Faults.Partition(TimeSpan.FromMilliseconds(500));
+        // The partition ends when the test heals it, once it saw the client cut off: a timed one could be over before
+        // a slow test run looked.
+        zk.Faults.Partition(TimeSpan.FromSeconds(30));
         await zk.WaitForStateAsync(s => s == ConnectionState.Disconnected).WaitAsync(TimeSpan.FromSeconds(5));
+        zk.Faults.Heal();
         await zk.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.Equal(sessionId, zk.SessionId);
@@ -64,9 +67,11 @@ public sealed class ClientFaultsTests(StandaloneZooKeeperFixture zookeeper) : IC
         var path = TestPaths.Unique("pause");
         await zk.CreateAsync(path, "x", CreateMode.Ephemeral);
 
-        zk.Faults.Freeze(TimeSpan.FromSeconds(4));
+        // The pause ends when the test heals it, after looking at the client while it was still paused.
+        zk.Faults.Freeze(TimeSpan.FromSeconds(60));
         await Eventually.UntilAsync(async ct => await watcher.ExistsAsync(path, cancellationToken: ct) is null, TimeSpan.FromSeconds(10), "the server expires the paused session");
         var stateWhileFrozen = zk.State;
+        zk.Faults.Heal();
 
         await zk.WaitForStateAsync(s => s == ConnectionState.Expired).WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Equal(ConnectionState.Connected, stateWhileFrozen);
