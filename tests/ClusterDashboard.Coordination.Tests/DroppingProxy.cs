@@ -81,19 +81,18 @@ internal sealed class DroppingProxy : IAsyncDisposable
         while (true)
         {
             var frame = await ReadFrameAsync(from, cancellationToken);
-            await to.SendAsync(frame, cancellationToken);
-            if (first)
-            {
-                first = false;
-                continue;
-            }
-
-            var type = BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(8));
-            if (type is Create or Create2 && Volatile.Read(ref _armedPrefix) is { } prefix && PathOf(frame).StartsWith(prefix, StringComparison.Ordinal))
+            // The reply to swallow is named before its request is passed on, so the reply cannot overtake it.
+            if (!first
+                && BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(8)) is Create or Create2
+                && Volatile.Read(ref _armedPrefix) is { } prefix
+                && PathOf(frame).StartsWith(prefix, StringComparison.Ordinal))
             {
                 Volatile.Write(ref _armedPrefix, null);
                 swallowXid.TrySetResult(BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(4)));
             }
+
+            first = false;
+            await to.SendAsync(frame, cancellationToken);
         }
     }
 
