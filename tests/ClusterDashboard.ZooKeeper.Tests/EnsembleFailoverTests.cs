@@ -40,6 +40,35 @@ public sealed class EnsembleFailoverTests
     }
 
     [Fact]
+    public async Task Killing_the_ensemble_leader_keeps_the_session_once_the_others_elect_a_new_one()
+    {
+        // Ticks of 1 s allow a 20 s session: longer than the survivors' election and catch-up on a busy machine.
+        await using var cluster = await ZooKeeperCluster.StartAsync(3, new ZooKeeperClusterOptions { TickTime = TimeSpan.FromSeconds(1) });
+        var leader = (await cluster.LeaderAsync())!;
+        var followers = await cluster.FollowersAsync();
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
+        {
+            ConnectString = string.Join(',', followers.Prepend(leader).Select(s => s.Address)),
+            ShuffleServers = false,
+            SessionTimeout = TimeSpan.FromSeconds(20),
+        });
+        Assert.Equal(leader.Address, zk.ConnectedServer);
+        await zk.CreateAsync("/kept-through-election", "x", CreateMode.Ephemeral);
+        var sessionId = zk.SessionId;
+        var disconnected = StateHeard.Next(zk, ConnectionState.Disconnected);
+
+        await leader.KillAsync();
+        await disconnected.WaitAsync(TimeSpan.FromSeconds(10));
+        await cluster.WaitForQuorumAsync();
+        await Eventually.UntilAsync(_ => Task.FromResult(zk.State == ConnectionState.Connected), TimeSpan.FromSeconds(30), "the session moves to a follower of the new leader");
+        await using var other = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = string.Join(',', followers.Select(s => s.Address)) });
+
+        Assert.Equal(sessionId, zk.SessionId);
+        Assert.Equal(sessionId, (await other.ExistsAsync("/kept-through-election"))!.EphemeralOwner);
+        Assert.Contains(await cluster.LeaderAsync(), followers);
+    }
+
+    [Fact]
     public async Task A_change_made_while_disconnected_fires_the_watch_once_the_client_is_back()
     {
         // A long session (ticks of 1 s allow 20 s): the client must not give the session up while its server's JVM
