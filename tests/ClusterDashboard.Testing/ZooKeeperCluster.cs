@@ -46,6 +46,7 @@ public sealed class ZooKeeperCluster : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(serverDirectory, "data", "myid"), i.ToString(CultureInfo.InvariantCulture), cancellationToken);
             var config = new StringBuilder()
                 .AppendLine(CultureInfo.InvariantCulture, $"tickTime={(int)options.TickTime.TotalMilliseconds}")
+                .AppendLine(CultureInfo.InvariantCulture, $"maxSessionTimeout={(int)options.MaxSessionTimeout.TotalMilliseconds}")
                 .AppendLine("initLimit=20")
                 .AppendLine("syncLimit=10")
                 .AppendLine(CultureInfo.InvariantCulture, $"dataDir={Path.Combine(serverDirectory, "data")}")

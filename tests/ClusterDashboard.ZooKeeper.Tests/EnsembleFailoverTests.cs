@@ -42,8 +42,8 @@ public sealed class EnsembleFailoverTests
     [Fact]
     public async Task Killing_the_ensemble_leader_keeps_the_session_once_the_others_elect_a_new_one()
     {
-        // Ticks of 1 s allow a 20 s session: longer than the survivors' election and catch-up on a busy machine.
-        await using var cluster = await ZooKeeperCluster.StartAsync(3, new ZooKeeperClusterOptions { TickTime = TimeSpan.FromSeconds(1) });
+        // A 20 s session: longer than the survivors' election and catch-up on a busy machine.
+        await using var cluster = await ZooKeeperCluster.StartAsync(3);
         var leader = (await cluster.LeaderAsync())!;
         var followers = await cluster.FollowersAsync();
         await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
@@ -71,9 +71,9 @@ public sealed class EnsembleFailoverTests
     [Fact]
     public async Task A_change_made_while_disconnected_fires_the_watch_once_the_client_is_back()
     {
-        // A long session (ticks of 1 s allow 20 s): the client must not give the session up while its server's JVM
-        // restarts and catches up, slow on a busy machine. A follower, so its death starts no ensemble election.
-        await using var cluster = await ZooKeeperCluster.StartAsync(3, new ZooKeeperClusterOptions { TickTime = TimeSpan.FromSeconds(1) });
+        // A long session: the client must not give the session up while its server's JVM restarts and catches up, slow
+        // on a busy machine. A follower, so its death starts no ensemble election.
+        await using var cluster = await ZooKeeperCluster.StartAsync(3);
         var first = (await cluster.FollowersAsync())[0];
         var others = cluster.Servers.Where(s => s != first).Select(s => s.Address);
         await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = first.Address, SessionTimeout = TimeSpan.FromSeconds(20) });
@@ -113,9 +113,9 @@ public sealed class EnsembleFailoverTests
     public async Task A_server_that_stops_answering_is_left_before_the_session_could_expire()
     {
         await using var cluster = await ZooKeeperCluster.StartAsync(3);
-        // The longest session ticks of 250 ms allow: detection takes two thirds of it, the move to another server the
-        // rest. The frozen server is a follower: a frozen ensemble leader would also take the others out of service
-        // until they elect a new one, which is the servers' failover, not the client's.
+        // Detection takes two thirds of the session timeout, the move to another server the rest. The frozen server is
+        // a follower: a frozen ensemble leader would also take the others out of service until they elect a new one,
+        // which is the servers' failover, not the client's.
         var timeout = TimeSpan.FromSeconds(5);
         var followers = await cluster.FollowersAsync();
         await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
