@@ -210,5 +210,6 @@ public sealed class ZooKeeperServer
         }
     }
 
-    private string Tail() => File.Exists(LogPath) ? string.Join('\n', File.ReadLines(LogPath).TakeLast(30)) : "(no log)";
+    /// <summary>The last lines of the server's own log, for a failure message.</summary>
+    public string Tail() => File.Exists(LogPath) ? string.Join('\n', File.ReadLines(LogPath).TakeLast(30)) : "(no log)";
 }

@@ -1,17 +1,18 @@
 using ClusterDashboard.Testing;
 using ClusterDashboard.ZooKeeper;
+using Xunit.Abstractions;
 
 namespace ClusterDashboard.ZooKeeper.Tests;
 
 /// <summary>Each test owns its server, since it kills it.</summary>
-public sealed class ConnectionLossTests
+public sealed class ConnectionLossTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Losing_the_server_fails_outstanding_requests_and_reports_Disconnected_then_the_session_resumes()
     {
         // A 15 s session: the restart of the server's JVM, slow on a busy machine, must fit in it.
         await using var cluster = await ZooKeeperCluster.StartAsync(1);
-        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = cluster.ConnectString, SessionTimeout = TimeSpan.FromSeconds(15) });
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = cluster.ConnectString, SessionTimeout = TimeSpan.FromSeconds(15) }, new TestOutputLoggerFactory(output));
         var states = new List<ConnectionState>();
         zk.StateChanged += s =>
         {
@@ -27,7 +28,16 @@ public sealed class ConnectionLossTests
         var error = await Assert.ThrowsAsync<ZooKeeperException>(() => zk.GetDataAsync("/survivor").WaitAsync(TimeSpan.FromSeconds(10)));
         await zk.WaitForStateAsync(s => s == ConnectionState.Disconnected).WaitAsync(TimeSpan.FromSeconds(10));
         await cluster.Servers[0].StartAsync(CancellationToken.None);
-        await zk.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(TimeSpan.FromSeconds(10));
+        output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} the server serves again");
+        try
+        {
+            await zk.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine(cluster.Servers[0].Tail());
+            throw;
+        }
 
         Assert.Equal(ZooKeeperErrorCode.ConnectionLoss, error.Code);
         Assert.Equal(sessionId, zk.SessionId);
