@@ -36,6 +36,8 @@ public sealed partial class ZooKeeperClient
 
     private static readonly TimeSpan PingTolerance = TimeSpan.FromMilliseconds(1);
 
+    private static readonly Func<ZooKeeperClient, long> Frozen = static c => Volatile.Read(ref c._frozenUntil);
+
     private TimeSpan ReadTimeout => TimeSpan.FromMilliseconds(NegotiatedTimeoutMs * 2 / 3.0);
 
     private int NegotiatedTimeoutMs => _negotiatedTimeoutMs > 0 ? _negotiatedTimeoutMs : (int)_options.SessionTimeout.TotalMilliseconds;
@@ -71,7 +73,7 @@ public sealed partial class ZooKeeperClient
             if (blockedUntil > _time.GetTimestamp())
             {
                 // A simulated partition holds reconnects back, but not past the moment the session would expire.
-                await WhileBlockedAsync(Math.Min(blockedUntil, ExpiryDeadline())).ConfigureAwait(false);
+                await WhileBlockedAsync(static c => Math.Min(Volatile.Read(ref c._blockedUntil), c.ExpiryDeadline())).ConfigureAwait(false);
                 continue;
             }
 
@@ -122,7 +124,7 @@ public sealed partial class ZooKeeperClient
                 "ZooKeeper session {SessionId} connected to {Server} (timeout {TimeoutMs} ms)",
                 SessionIdHex, ConnectedServer, NegotiatedTimeoutMs);
 
-            var receive = connection.ReceiveAsync(frame => OnFrame(frame, pending), ct => WhileBlockedAsync(_frozenUntil, ct), stop.Token);
+            var receive = connection.ReceiveAsync(frame => OnFrame(frame, pending), ct => WhileBlockedAsync(Frozen, ct), stop.Token);
             var send = SendLoopAsync(connection, pending, stop.Token);
             var ping = PingLoopAsync(connection, stop.Token);
             var ended = await Task.WhenAny(receive, send, ping).ConfigureAwait(false);
@@ -280,7 +282,7 @@ public sealed partial class ZooKeeperClient
         var reader = _outgoing.Reader;
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            await WhileBlockedAsync(_frozenUntil, cancellationToken).ConfigureAwait(false);
+            await WhileBlockedAsync(Frozen, cancellationToken).ConfigureAwait(false);
             buffer.ResetWrittenCount();
             // Batch whatever is queued into one write: pipelined requests then cost one syscall, not one each.
             while (buffer.WrittenCount < 64 * 1024 && reader.TryRead(out var request))
@@ -314,7 +316,7 @@ public sealed partial class ZooKeeperClient
         var pingInterval = ReadTimeout / 2;
         while (true)
         {
-            await WhileBlockedAsync(_frozenUntil, cancellationToken).ConfigureAwait(false);
+            await WhileBlockedAsync(Frozen, cancellationToken).ConfigureAwait(false);
             var silent = _time.GetElapsedTime(connection.LastReceivedTimestamp);
             if (silent > ReadTimeout)
             {
@@ -638,17 +640,21 @@ public sealed partial class ZooKeeperClient
     }
 
     // Waits while a simulated partition or pause lasts; returns at once when none does.
-    private async ValueTask WhileBlockedAsync(long until, CancellationToken cancellationToken = default)
+    private async ValueTask WhileBlockedAsync(Func<ZooKeeperClient, long> until, CancellationToken cancellationToken = default)
     {
-        var remaining = until - _time.GetTimestamp();
-        if (until == 0 || remaining <= 0)
+        // The heal signal is taken before the deadline is read: a heal in between then either shows as a cleared
+        // deadline or completes this very signal, and is never slept through.
+        var healed = Volatile.Read(ref _healed).Task;
+        var deadline = until(this);
+        var remaining = deadline - _time.GetTimestamp();
+        if (deadline == 0 || remaining <= 0)
         {
             return;
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
         var delay = Task.Delay(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency), _time, linked.Token);
-        await Task.WhenAny(delay, Volatile.Read(ref _healed).Task).ConfigureAwait(false);
+        await Task.WhenAny(delay, healed).ConfigureAwait(false);
         await linked.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
     }
