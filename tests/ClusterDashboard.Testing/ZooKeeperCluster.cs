@@ -105,21 +105,27 @@ public sealed class ZooKeeperCluster : IAsyncDisposable
         return null;
     }
 
-    /// <summary>The running servers that follow the ensemble's leader. A test that kills or pauses one of these
-    /// leaves a quorum serving without an election, so what it measures is the client's failover alone.</summary>
-    public async Task<IReadOnlyList<ZooKeeperServer>> FollowersAsync(CancellationToken cancellationToken = default)
-    {
-        var followers = new List<ZooKeeperServer>();
-        foreach (var server in Servers.Where(s => s.IsRunning))
-        {
-            if (await server.ModeAsync(cancellationToken) == "follower")
+    /// <summary>The running servers that follow the ensemble's leader, once every running server but the leader
+    /// says so. A test that kills or pauses one of these leaves a quorum serving without an election, so what it
+    /// measures is the client's failover alone.</summary>
+    public Task<List<ZooKeeperServer>> FollowersAsync(CancellationToken cancellationToken = default) =>
+        Eventually.UntilAsync(
+            async ct =>
             {
-                followers.Add(server);
-            }
-        }
+                var followers = new List<ZooKeeperServer>();
+                foreach (var server in Servers.Where(s => s.IsRunning))
+                {
+                    if (await server.ModeAsync(ct) == "follower")
+                    {
+                        followers.Add(server);
+                    }
+                }
 
-        return followers;
-    }
+                return followers;
+            },
+            followers => followers.Count == Servers.Count(s => s.IsRunning) - 1,
+            TimeSpan.FromSeconds(60),
+            "every running server but the leader follows it");
 
     public async Task KillAllAsync()
     {

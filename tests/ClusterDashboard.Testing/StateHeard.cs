@@ -1,8 +1,10 @@
-namespace ClusterDashboard.ZooKeeper.Tests;
+using ClusterDashboard.ZooKeeper;
+
+namespace ClusterDashboard.Testing;
 
 /// <summary>Waits for a state the application is told about, even one that passes before the test looks: a client
 /// that loses one server is often connected to the next before the test could poll for Disconnected.</summary>
-internal static class StateHeard
+public static class StateHeard
 {
     /// <summary>Completes with the time the state was heard; subscribe before causing it.</summary>
     public static Task<long> Next(ZooKeeperClient client, ConnectionState state)
