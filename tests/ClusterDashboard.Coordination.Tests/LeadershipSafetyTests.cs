@@ -92,15 +92,17 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
     [Fact]
     public async Task Under_the_session_policy_a_briefly_disconnected_leader_keeps_leading_but_a_lost_session_ends_it()
     {
-        await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "session"), TimeSpan.FromSeconds(2), policy: LeadershipPolicy.SessionOnly);
+        // A partition of a second inside a session of five: long enough for the election to see the disconnection,
+        // short enough that the session surely survives it.
+        await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "session"), TimeSpan.FromSeconds(5), policy: LeadershipPolicy.SessionOnly);
         var leader = cluster.Start("node-1");
         await UntilAsync(() => leader.Election.State == LeadershipState.Leader, "node-1 leads");
         var states = RecordStates(leader.Election);
-
         var client = leader.Client!;
-        client.Faults.Partition(TimeSpan.FromSeconds(30));
-        await client.WaitForStateAsync(s => s == ConnectionState.Disconnected).WaitAsync(Deadline);
-        client.Faults.Heal();
+        var disconnected = StateHeard.Next(client, ConnectionState.Disconnected);
+
+        client.Faults.Partition(TimeSpan.FromSeconds(1));
+        await disconnected.WaitAsync(Deadline);
         await client.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(Deadline);
         lock (states)
         {
