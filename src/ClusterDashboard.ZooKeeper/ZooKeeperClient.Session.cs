@@ -110,7 +110,11 @@ public sealed partial class ZooKeeperClient
 
     private async Task ConnectAndRunAsync(DnsEndPoint server)
     {
-        var connectTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, NegotiatedTimeoutMs / _connectString.Servers.Count));
+        // The Java client gives an attempt the session timeout over the number of servers. With few servers that is
+        // most of the session, and a server that accepts but never answers (one starting up does) would use it all
+        // up before a second try; since the session is given up after its timeout without a word from any server,
+        // an attempt gets at most a third of it.
+        var connectTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, Math.Min(NegotiatedTimeoutMs / _connectString.Servers.Count, NegotiatedTimeoutMs / 3)));
         await using var connection = await OpenAsync(server, connectTimeout).ConfigureAwait(false);
         var pending = new Queue<PendingRequest>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);

@@ -51,6 +51,24 @@ public sealed class ConnectionLossTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_server_that_accepts_but_never_answers_is_given_up_in_time_to_try_again_within_the_session()
+    {
+        await using var cluster = await ZooKeeperCluster.StartAsync(1);
+        await using var proxy = new SilentServerProxy(cluster.ConnectString);
+        // One server: the Java client's rule (session timeout over the number of servers) would give a single
+        // attempt the whole 9 s, and the session would be given up before a second one.
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = proxy.Address, SessionTimeout = TimeSpan.FromSeconds(9) }, new TestOutputLoggerFactory(output));
+        var sessionId = zk.SessionId;
+
+        proxy.CutAndGoSilent();
+        await Eventually.UntilAsync(_ => Task.FromResult(proxy.Unanswered > 0), TimeSpan.FromSeconds(10), "the client tries again and meets silence");
+        proxy.Answer();
+        await zk.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(sessionId, zk.SessionId);
+    }
+
+    [Fact]
     public async Task A_server_gone_longer_than_the_session_timeout_ends_the_session_as_Expired()
     {
         await using var cluster = await ZooKeeperCluster.StartAsync(1);
