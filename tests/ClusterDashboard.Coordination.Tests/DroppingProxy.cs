@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ClusterDashboard.Testing;
 
 namespace ClusterDashboard.Coordination.Tests;
 
@@ -10,59 +10,27 @@ namespace ClusterDashboard.Coordination.Tests;
 /// through, swallows the server's reply to it and cuts the connection: the create is applied but the client only sees
 /// ConnectionLoss, the classic way to leave an orphan sequential znode behind.
 /// </summary>
-internal sealed class DroppingProxy : IAsyncDisposable
+internal sealed class DroppingProxy(string upstream) : LoopbackProxy(upstream)
 {
     private const int Create = 1;
     private const int Create2 = 15;
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly IPEndPoint _upstream;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
     private string? _armedPrefix;
     private int _dropped;
-
-    public DroppingProxy(string upstream)
-    {
-        var parts = upstream.Split(':');
-        _upstream = new IPEndPoint(IPAddress.Parse(parts[0]), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
-        _listener.Start();
-        _accepting = Task.Run(AcceptAsync);
-    }
-
-    public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
     /// <summary>How many creates were applied with their reply swallowed.</summary>
     public int Dropped => Volatile.Read(ref _dropped);
 
     public void ArmForCreateUnder(string prefix) => Volatile.Write(ref _armedPrefix, prefix);
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => RelayAsync(client));
-        }
-    }
-
-    private async Task RelayAsync(Socket client)
+    protected override async Task HandleAsync(Socket client)
     {
         using var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
         using var _ = client;
         try
         {
-            await server.ConnectAsync(_upstream, _stop.Token);
-            using var cut = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            await server.ConnectAsync(Upstream, Stopping);
+            using var cut = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
             var swallowXid = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
             var up = PumpRequestsAsync(client, server, swallowXid, cut.Token);
             var down = PumpRepliesAsync(server, client, swallowXid.Task, cut.Token);
@@ -145,13 +113,5 @@ internal sealed class DroppingProxy : IAsyncDisposable
 
             buffer = buffer[read..];
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
-        _stop.Dispose();
     }
 }

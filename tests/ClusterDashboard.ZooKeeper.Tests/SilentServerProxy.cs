@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using ClusterDashboard.Testing;
 
 namespace ClusterDashboard.ZooKeeper.Tests;
 
@@ -7,25 +7,11 @@ namespace ClusterDashboard.ZooKeeper.Tests;
 /// A TCP proxy in front of one ZooKeeper server that can go silent the way a server does while it starts: new
 /// connections are accepted and what the client sends is read, but nothing ever comes back.
 /// </summary>
-internal sealed class SilentServerProxy : IAsyncDisposable
+internal sealed class SilentServerProxy(string upstream) : LoopbackProxy(upstream)
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly IPEndPoint _upstream;
-    private readonly CancellationTokenSource _stop = new();
     private readonly List<Socket> _open = [];
-    private readonly Task _accepting;
     private volatile bool _silent;
     private int _unanswered;
-
-    public SilentServerProxy(string upstream)
-    {
-        var parts = upstream.Split(':');
-        _upstream = new IPEndPoint(IPAddress.Parse(parts[0]), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
-        _listener.Start();
-        _accepting = Task.Run(AcceptAsync);
-    }
-
-    public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
     /// <summary>How many connections were accepted and left unanswered.</summary>
     public int Unanswered => Volatile.Read(ref _unanswered);
@@ -47,27 +33,14 @@ internal sealed class SilentServerProxy : IAsyncDisposable
 
     public void Answer() => _silent = false;
 
-    private async Task AcceptAsync()
+    protected override Task HandleAsync(Socket client)
     {
-        while (!_stop.IsCancellationRequested)
+        lock (_open)
         {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            lock (_open)
-            {
-                _open.Add(client);
-            }
-
-            _ = Task.Run(() => _silent ? SwallowAsync(client) : RelayAsync(client));
+            _open.Add(client);
         }
+
+        return _silent ? SwallowAsync(client) : RelayAsync(client);
     }
 
     private async Task SwallowAsync(Socket client)
@@ -76,7 +49,7 @@ internal sealed class SilentServerProxy : IAsyncDisposable
         var buffer = new byte[4096];
         try
         {
-            while (await client.ReceiveAsync(buffer, _stop.Token) > 0)
+            while (await client.ReceiveAsync(buffer, Stopping) > 0)
             {
             }
         }
@@ -90,7 +63,7 @@ internal sealed class SilentServerProxy : IAsyncDisposable
         using var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await server.ConnectAsync(_upstream, _stop.Token);
+            await server.ConnectAsync(Upstream, Stopping);
             lock (_open)
             {
                 _open.Add(server);
@@ -113,9 +86,9 @@ internal sealed class SilentServerProxy : IAsyncDisposable
         try
         {
             int read;
-            while ((read = await from.ReceiveAsync(buffer, _stop.Token)) > 0)
+            while ((read = await from.ReceiveAsync(buffer, Stopping)) > 0)
             {
-                await to.SendAsync(buffer.AsMemory(0, read), _stop.Token);
+                await to.SendAsync(buffer.AsMemory(0, read), Stopping);
             }
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
@@ -125,12 +98,9 @@ internal sealed class SilentServerProxy : IAsyncDisposable
         to.Close();
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
+        await base.DisposeAsync();
         CutAndGoSilent();
-        _stop.Dispose();
     }
 }
