@@ -92,40 +92,32 @@ public sealed class ZooKeeperCluster : IAsyncDisposable
             "every running server serves clients");
 
     /// <summary>The running server that leads the ensemble (or the standalone one).</summary>
-    public async Task<ZooKeeperServer?> LeaderAsync(CancellationToken cancellationToken = default)
-    {
-        foreach (var server in Servers.Where(s => s.IsRunning))
-        {
-            if (await server.ModeAsync(cancellationToken) is "leader" or "standalone")
-            {
-                return server;
-            }
-        }
-
-        return null;
-    }
+    public async Task<ZooKeeperServer?> LeaderAsync(CancellationToken cancellationToken = default) =>
+        (await RunningInModeAsync(mode => mode is "leader" or "standalone", cancellationToken)).FirstOrDefault();
 
     /// <summary>The running servers that follow the ensemble's leader, once every running server but the leader
     /// says so. A test that kills or pauses one of these leaves a quorum serving without an election, so what it
     /// measures is the client's failover alone.</summary>
-    public Task<List<ZooKeeperServer>> FollowersAsync(CancellationToken cancellationToken = default) =>
+    public Task<List<ZooKeeperServer>> FollowersAsync() =>
         Eventually.UntilAsync(
-            async ct =>
-            {
-                var followers = new List<ZooKeeperServer>();
-                foreach (var server in Servers.Where(s => s.IsRunning))
-                {
-                    if (await server.ModeAsync(ct) == "follower")
-                    {
-                        followers.Add(server);
-                    }
-                }
-
-                return followers;
-            },
+            ct => RunningInModeAsync(mode => mode == "follower", ct),
             followers => followers.Count == Servers.Count(s => s.IsRunning) - 1,
             TimeSpan.FromSeconds(60),
             "every running server but the leader follows it");
+
+    private async Task<List<ZooKeeperServer>> RunningInModeAsync(Func<string?, bool> inMode, CancellationToken cancellationToken)
+    {
+        var found = new List<ZooKeeperServer>();
+        foreach (var server in Servers.Where(s => s.IsRunning))
+        {
+            if (inMode(await server.ModeAsync(cancellationToken)))
+            {
+                found.Add(server);
+            }
+        }
+
+        return found;
+    }
 
     public async Task KillAllAsync()
     {
