@@ -1,9 +1,19 @@
+using ClusterDashboard.Coordination.Faults;
+
 namespace ClusterDashboard.Coordination;
 
 /// <summary>What happened to the cluster: faults injected and leader changes with their timings, newest first.</summary>
 public sealed record ClusterHistory(IReadOnlyList<FaultEntry> Faults, IReadOnlyList<LeaderChangeEntry> LeaderChanges);
 
-public sealed record FaultEntry(string Id, string NodeId, FaultKind Kind, int DurationSeconds, DateTimeOffset InjectedAt);
+/// <summary>A fault order as its target decided on it.</summary>
+/// <param name="Kind">The fault; null for an order to end the running fault.</param>
+/// <param name="InjectedAt">When the target decided (carried it out, or refused it).</param>
+/// <param name="Refusal">Why the target refused it; null when carried out.</param>
+/// <param name="Reason">The refusal in a sentence.</param>
+public sealed record FaultEntry(string Id, string NodeId, FaultKind? Kind, int? DurationSeconds, DateTimeOffset InjectedAt, string? IssuedBy, FaultRefusal? Refusal, string? Reason)
+{
+    public bool CarriedOut => Refusal is null;
+}
 
 /// <param name="LeaderZnodeGoneAt">When the successor saw its predecessor's (the old leader's) znode deleted.</param>
 /// <param name="SeenBy">When each node saw this leader.</param>

@@ -14,19 +14,21 @@ public static class ClusterHistoryBuilder
             .Select(kv => HistoryRecord.TryParse(kv.Value.Data))
             .OfType<HistoryRecord>()
             .ToList();
-        var faults = records.Where(r => r.Type == "fault" && r.FaultId is not null && r.FaultKind is not null)
-            .Select(r => new FaultEntry(r.FaultId!, r.NodeId, r.FaultKind!.Value, r.DurationSeconds ?? 0, r.At))
+        var faults = records.Where(r => r.Type == HistoryRecordType.Fault && r.FaultId is not null)
+            .Select(r => new FaultEntry(r.FaultId!, r.NodeId, r.FaultKind, r.DurationSeconds, r.At, r.IssuedBy, r.Refusal, r.Reason))
             .OrderByDescending(f => f.InjectedAt)
             .ToList();
-        var seen = records.Where(r => r.Type == "seen" && r.Epoch is not null)
+        // Only a fault that was carried out can have caused a failover.
+        var causes = faults.Where(f => f.CarriedOut && f.Kind is not null).ToList();
+        var seen = records.Where(r => r.Type == HistoryRecordType.Seen && r.Epoch is not null)
             .GroupBy(r => r.Epoch!.Value)
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, DateTimeOffset>)g.GroupBy(r => r.NodeId).ToDictionary(n => n.Key, n => n.Min(r => r.At), StringComparer.Ordinal));
-        var changes = records.Where(r => r.Type == "leader" && r.Epoch is not null)
+        var changes = records.Where(r => r.Type == HistoryRecordType.Leader && r.Epoch is not null)
             .Select(r =>
             {
                 var seenBy = seen.GetValueOrDefault(r.Epoch!.Value) ?? new Dictionary<string, DateTimeOffset>();
                 var anchor = r.PredecessorGoneAt ?? r.At;
-                var fault = faults.FirstOrDefault(f => f.InjectedAt <= anchor && anchor - f.InjectedAt < FaultWindow);
+                var fault = causes.FirstOrDefault(f => f.InjectedAt <= anchor && anchor - f.InjectedAt < FaultWindow);
                 var lastSeen = seenBy.Count == 0 ? r.At : seenBy.Values.Max();
                 return new LeaderChangeEntry(
                     r.Epoch.Value,

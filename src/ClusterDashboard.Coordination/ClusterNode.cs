@@ -1,11 +1,12 @@
-using ClusterDashboard.ZooKeeper;
+using ClusterDashboard.Coordination.Faults;
+using ClusterDashboard.Coordination.Security;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterDashboard.Coordination;
 
 /// <summary>
 /// One node of the cluster: an election participant with its membership registration, plus an observer session
-/// that keeps the live view for the dashboard and carries commands, status and history. Faults act on the
+/// that keeps the live view for the dashboard and carries fault orders, status and history. Faults act on the
 /// participant alone, so the dashboard keeps seeing.
 /// </summary>
 public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
@@ -16,10 +17,14 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
 
     private readonly ClusterParticipant _participant;
     private readonly ClusterObserver _observer;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly SemaphoreSlim _statusLock = new(1, 1);
+    private readonly BackgroundTasks _background;
+    private readonly HistoryWriter _history;
+    private readonly NodeStatusWriter _status;
+    private readonly FaultCommandBus _faults;
+    private readonly CancellationTokenSource _stop = new();
     private long? _announcedEpoch;
+    private LeaderInfo? _seenLeader;
+    private int _stopped;
 
     public ClusterNode(ClusterNodeOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
     {
@@ -27,10 +32,14 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(timeProvider);
         Options = options;
-        _time = timeProvider;
-        _logger = loggerFactory.CreateLogger<ClusterNode>();
+        var logger = loggerFactory.CreateLogger<ClusterNode>();
+        var acls = new ClusterAcls(options);
         _participant = new ClusterParticipant(options, loggerFactory, timeProvider);
         _observer = new ClusterObserver(options, loggerFactory, timeProvider);
+        _background = new BackgroundTasks(logger);
+        _history = new HistoryWriter(_observer, acls, logger);
+        _status = new NodeStatusWriter(options, _observer, _participant, acls, timeProvider, logger);
+        _faults = new FaultCommandBus(options, _observer, _participant, _history, acls, _background, timeProvider, loggerFactory.CreateLogger<FaultCommandBus>());
     }
 
     public ClusterNodeOptions Options { get; }
@@ -45,193 +54,72 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
     /// <summary>The fault this node lives through, if any.</summary>
     public ActiveFault? Fault => _participant.Fault;
 
+    public bool TakesOrders => Options.Faults.Enabled;
+
+    public bool RequiresKey => Options.Faults.Key is not null;
+
+    public bool IsOwnKey(string? supplied) => _faults.IsOwnKey(supplied);
+
+    public Task<FaultVerdict> OrderAsync(FaultOrder order, CancellationToken cancellationToken) => _faults.OrderAsync(order, cancellationToken);
+
     /// <summary>Starts the sessions in the background and returns; it does not wait for ZooKeeper.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _observer.ZnodeChanged += OnZnodeChanged;
+        _observer.ZnodeChanged += _faults.OnZnodeChanged;
         _observer.SnapshotChanged += OnSnapshot;
         _participant.Election.LeadershipChanged += OnLeadershipChanged;
-        _participant.FaultChanged += _ => PublishStatusInBackground();
+        _participant.FaultChanged += _ => PublishStatus();
         _observer.Start();
         _participant.Start();
         return Task.CompletedTask;
     }
 
-    /// <summary>Orders a fault on any node, through ZooKeeper: the target watches its command path.</summary>
-    /// <param name="kind">The fault, or null to end the target's running fault.</param>
-    public async Task<string> OrderFaultAsync(string nodeId, FaultKind? kind, int durationSeconds, CancellationToken cancellationToken)
-    {
-        var zk = _observer.Client ?? throw new ZooKeeperException(ZooKeeperErrorCode.ConnectionLoss, detail: "this node has no ZooKeeper session yet");
-        var command = new FaultCommand($"f-{Guid.NewGuid():N}"[..14], nodeId, kind, durationSeconds, _time.GetUtcNow(), Options.NodeId);
-        await ZooKeeperPaths.EnsureAsync(zk, ZooKeeperPath.Combine(CommandsPath, nodeId), cancellationToken).ConfigureAwait(false);
-        if (kind is { } k)
-        {
-            await AppendHistoryAsync(zk, new HistoryRecord("fault", nodeId, command.IssuedAt, command.Id, k, durationSeconds), cancellationToken).ConfigureAwait(false);
-        }
+    private void PublishStatus() => _background.Run("status", () => _status.PublishAsync(_stop.Token));
 
-        await zk.CreateAsync(ZooKeeperPath.Combine(ZooKeeperPath.Combine(CommandsPath, nodeId), "cmd-"), command.ToBytes(), CreateMode.PersistentSequential, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return command.Id;
-    }
-
-    private void OnZnodeChanged(ZnodeChange change)
-    {
-        var mine = ZooKeeperPath.Combine(CommandsPath, Options.NodeId);
-        if (change.Kind == ZnodeChangeKind.Created && ZooKeeperPath.Parent(change.Path) == mine
-            && _observer.Tree.Nodes.TryGetValue(change.Path, out var node) && FaultCommand.TryParse(node.Data) is { } command)
-        {
-            _ = ExecuteAsync(change.Path, command);
-        }
-    }
-
-    private async Task ExecuteAsync(string path, FaultCommand command)
-    {
-        try
-        {
-            if (command.Kind is { } kind)
-            {
-                _participant.Inject(command.Id, kind, TimeSpan.FromSeconds(command.DurationSeconds));
-            }
-            else
-            {
-                _participant.Heal();
-            }
-        }
-        catch (NotLeaderException e)
-        {
-            _logger.LogWarning("Command {CommandId} not carried out: {Reason}", command.Id, e.Message);
-        }
-
-        try
-        {
-            if (_observer.Client is { } zk)
-            {
-                await zk.DeleteAsync(path).ConfigureAwait(false);
-            }
-        }
-        catch (ZooKeeperException e)
-        {
-            _logger.LogDebug("Command znode {Path} not removed: {Reason}", path, e.Message);
-        }
-    }
-
-    private void PublishStatusInBackground() => _ = PublishStatusAsync();
+    private void AppendHistory(HistoryRecord record) => _background.Run($"history {record.Type}", () => _history.AppendAsync(record, _stop.Token));
 
     private void OnLeadershipChanged(LeadershipChange change)
     {
-        PublishStatusInBackground();
-        if (change.State == LeadershipState.Leader && change.Epoch is { } epoch && _announcedEpoch != epoch && _observer.Client is { } zk)
+        PublishStatus();
+        if (change.State == LeadershipState.Leader && change.Epoch is { } epoch && _announcedEpoch != epoch)
         {
             _announcedEpoch = epoch;
             var goneAt = _participant.Election.PredecessorGoneAt is { } at && change.At - at < TimeSpan.FromMinutes(1) ? at : (DateTimeOffset?)null;
-            _ = AppendHistoryAsync(zk, new HistoryRecord("leader", Options.NodeId, change.At, Epoch: epoch, PredecessorGoneAt: goneAt), CancellationToken.None);
+            AppendHistory(new HistoryRecord(HistoryRecordType.Leader, Options.NodeId, change.At, Epoch: epoch, PredecessorGoneAt: goneAt));
         }
     }
-
-    private LeaderInfo? _seenLeader;
 
     private void OnSnapshot(ClusterSnapshot snapshot)
     {
         if (!snapshot.Members.Any(m => m.NodeId == Options.NodeId && m.StatusPublished))
         {
-            PublishStatusInBackground();
+            PublishStatus();
         }
 
-        if (snapshot.Leader is { } leader && leader.Znode != _seenLeader?.Znode && _observer.Client is { } zk)
+        if (snapshot.Leader is { } leader && leader.Znode != _seenLeader?.Znode)
         {
             _seenLeader = leader;
-            _ = AppendHistoryAsync(zk, new HistoryRecord("seen", Options.NodeId, snapshot.ObservedAt, Epoch: leader.Epoch), CancellationToken.None);
+            AppendHistory(new HistoryRecord(HistoryRecordType.Seen, Options.NodeId, snapshot.ObservedAt, Epoch: leader.Epoch));
         }
     }
 
-    /// <summary>Writes this node's status where every dashboard sees it, on the session faults leave alone.</summary>
-    private async Task PublishStatusAsync()
+    /// <summary>Leaves gracefully: closes the participant session so its candidate and member znodes vanish at once,
+    /// lets the background jobs finish, then closes the observer.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_observer.Client is not { State: ConnectionState.Connected } zk)
+        // DI hands the node out under several service types and may dispose it once for each.
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
             return;
         }
 
-        await _statusLock.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            var fault = _participant.Fault;
-            var state = fault is null ? ClusterParticipant.StateName(_participant.Election.State) : fault.Kind switch
-            {
-                FaultKind.Crash => "crashed",
-                FaultKind.Partition => "partitioned",
-                FaultKind.Pause => "paused",
-                FaultKind.Leave => "left",
-                _ => ClusterParticipant.StateName(_participant.Election.State),
-            };
-            var status = new NodeStatus(Options.NodeId, Options.AdvertisedUrl, state, fault?.Id, fault?.Until, Options.LeadershipPolicy.ToString().ToLowerInvariant(), _time.GetUtcNow());
-            var path = ZooKeeperPath.Combine(StatusPath, Options.NodeId);
-            try
-            {
-                await zk.SetDataAsync(path, status.ToBytes()).ConfigureAwait(false);
-            }
-            catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
-            {
-                await ZooKeeperPaths.EnsureAsync(zk, StatusPath, CancellationToken.None).ConfigureAwait(false);
-                await zk.CreateAsync(path, status.ToBytes(), CreateMode.Ephemeral).ConfigureAwait(false);
-            }
-        }
-        catch (ZooKeeperException e)
-        {
-            _logger.LogDebug("Status of {NodeId} not published: {Reason}", Options.NodeId, e.Message);
-        }
-        finally
-        {
-            _statusLock.Release();
-        }
-    }
-
-    private async Task AppendHistoryAsync(ZooKeeperClient zk, HistoryRecord record, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ZooKeeperPaths.EnsureAsync(zk, HistoryPath, cancellationToken).ConfigureAwait(false);
-            var created = await zk.CreateAsync(ZooKeeperPath.Combine(HistoryPath, "h-"), record.ToBytes(), CreateMode.PersistentSequential, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (SequenceNumber.Parse(created.Path) % HistoryPruneEvery == 0)
-            {
-                await PruneHistoryAsync(zk, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (ZooKeeperException e)
-        {
-            _logger.LogDebug("History record not written: {Reason}", e.Message);
-        }
-    }
-
-    // History is kept in ZooKeeper, whose data must stay small: every so often the oldest records go.
-    private const int HistoryPruneEvery = 100;
-    private const int HistoryKept = 500;
-
-    private static async Task PruneHistoryAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
-    {
-        var records = SequenceNumber.Order(await zk.GetChildrenAsync(HistoryPath, cancellationToken: cancellationToken).ConfigureAwait(false));
-        foreach (var (name, _) in records.Take(Math.Max(0, records.Count - HistoryKept)))
-        {
-            try
-            {
-                await zk.DeleteAsync(ZooKeeperPath.Combine(HistoryPath, name), cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
-            {
-                // another node pruned it first
-            }
-        }
-    }
-
-    /// <summary>Leaves gracefully: closes the participant session so its candidate and member znodes vanish at once.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
+        _observer.ZnodeChanged -= _faults.OnZnodeChanged;
+        _observer.SnapshotChanged -= OnSnapshot;
         await _participant.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _background.DrainAsync().ConfigureAwait(false);
         await _observer.DisposeAsync().ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _participant.DisposeAsync().ConfigureAwait(false);
-        await _observer.DisposeAsync().ConfigureAwait(false);
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 }

@@ -1,3 +1,7 @@
+using ClusterDashboard.Coordination.Faults;
+using ClusterDashboard.Coordination.Security;
+using ClusterDashboard.ZooKeeper;
+
 namespace ClusterDashboard.Coordination;
 
 /// <summary>Everything one node needs to take part in the cluster.</summary>
@@ -30,4 +34,22 @@ public sealed record ClusterNodeOptions
 
     /// <summary>The application version published in the member znode.</summary>
     public string Version { get; init; } = "0.0.0";
+
+    /// <summary>The identity every session of this node authenticates as. With it, every znode the cluster creates
+    /// is writable by that identity alone (<see cref="ClusterAcls"/>); without it, by anyone.</summary>
+    public ClusterCredentials? Credentials { get; init; }
+
+    /// <summary>What this node accepts as the target of a fault order; it publishes it and applies it itself.</summary>
+    public FaultPolicy Faults { get; init; } = FaultPolicy.Disabled;
+
+    /// <summary>The cluster's own znodes: everything the node reads, watches, writes or serves lies under these.</summary>
+    public IReadOnlyList<string> OwnPaths => [ElectionPath, MembersPath, HeartbeatPath, ClusterNode.StatusPath, ClusterNode.CommandsPath, ClusterNode.HistoryPath];
+
+    /// <summary>The options of every ZooKeeper session this node opens: same servers, timeout and credentials.</summary>
+    internal ZooKeeperClientOptions ClientOptions() => new()
+    {
+        ConnectString = ConnectString,
+        SessionTimeout = SessionTimeout,
+        DigestAuth = Credentials is { } credentials ? [credentials.DigestAuth] : [],
+    };
 }

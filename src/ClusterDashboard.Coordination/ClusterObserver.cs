@@ -1,12 +1,14 @@
 using System.Threading.Channels;
+using ClusterDashboard.Coordination.Security;
 using ClusterDashboard.ZooKeeper;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterDashboard.Coordination;
 
 /// <summary>
-/// Keeps a live copy of the cluster's tree on its own session (one that faults never touch), from a full load plus a
-/// persistent recursive watch on the root, and turns it into <see cref="ClusterSnapshot"/>s.
+/// Keeps a live copy of the cluster's own znodes on its own session (one that faults never touch), from a full load
+/// plus a persistent recursive watch on each of the cluster's paths, and turns it into <see cref="ClusterSnapshot"/>s.
+/// Nothing else of the ensemble is read. On every new session it also brings the cluster's znodes to their ACLs.
 /// </summary>
 public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
 {
@@ -16,6 +18,8 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TreeCache _tree;
+    private readonly ClusterAcls _acls;
+    private readonly ClusterAclAudit _audit;
     private ClusterSnapshot _current;
     private TreeSnapshot _treeSnapshot = TreeSnapshot.Empty;
     private Task _loop = Task.CompletedTask;
@@ -28,7 +32,9 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         _loggerFactory = loggerFactory;
         _time = time;
         _logger = loggerFactory.CreateLogger<ClusterObserver>();
-        _tree = new TreeCache("/", time);
+        _tree = new TreeCache(options.OwnPaths, time);
+        _acls = new ClusterAcls(options);
+        _audit = new ClusterAclAudit(options, _acls, loggerFactory.CreateLogger<ClusterAclAudit>());
         _current = ClusterSnapshot.Empty(time.GetUtcNow());
     }
 
@@ -38,8 +44,14 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
 
     public ClusterSnapshot Current => Volatile.Read(ref _current);
 
-    /// <summary>A consistent copy of the whole cached tree (the cluster's root, without /zookeeper).</summary>
+    /// <summary>A consistent copy of the cached tree: the cluster's own znodes, nothing else.</summary>
     public TreeSnapshot Tree => Volatile.Read(ref _treeSnapshot);
+
+    /// <summary>The zxid of the first full read of the cluster, 0 until it is done: whatever is older was there before
+    /// this node was listening.</summary>
+    public long ListeningFrom => Volatile.Read(ref _listeningFrom);
+
+    private long _listeningFrom;
 
     /// <summary>The observer's current session: faults never touch it, so commands, status and history go through it.</summary>
     public ZooKeeperClient? Client { get; private set; }
@@ -52,14 +64,18 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         {
             try
             {
-                await using var zk = await ZooKeeperClient.ConnectAsync(
-                    new ZooKeeperClientOptions { ConnectString = _options.ConnectString, SessionTimeout = _options.SessionTimeout },
-                    _loggerFactory,
-                    _time,
-                    cancellationToken).ConfigureAwait(false);
-                await zk.EnsureChrootAsync(cancellationToken).ConfigureAwait(false);
+                await using var zk = await ZooKeeperClient.ConnectAsync(_options.ClientOptions(), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+                await zk.EnsureChrootAsync(_acls.Shared, cancellationToken).ConfigureAwait(false);
                 Client = zk;
-                await ObserveAsync(zk, cancellationToken).ConfigureAwait(false);
+                var audit = _audit.RunAsync(zk, cancellationToken);
+                try
+                {
+                    await ObserveAsync(zk, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await audit.ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -99,7 +115,11 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         }
 
         zk.StateChanged += OnState;
-        await zk.AddWatchAsync(_tree.Root, OnEvent, AddWatchMode.PersistentRecursive, cancellationToken).ConfigureAwait(false);
+        foreach (var root in _tree.Roots)
+        {
+            await zk.AddWatchAsync(root, OnEvent, AddWatchMode.PersistentRecursive, cancellationToken).ConfigureAwait(false);
+        }
+
         work.Writer.TryWrite(null);
         await foreach (var item in work.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -108,6 +128,11 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
                 IReadOnlyList<ZnodeChange> changes = item is null
                     ? await _tree.LoadAsync(zk, cancellationToken).ConfigureAwait(false)
                     : await _tree.ApplyAsync(zk, item, cancellationToken).ConfigureAwait(false) is { } change ? [change] : [];
+                if (item is null && ListeningFrom == 0)
+                {
+                    Volatile.Write(ref _listeningFrom, Math.Max(1, _tree.Zxid));
+                }
+
                 Publish(changes, force: item is null);
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)

@@ -1,3 +1,5 @@
+using ClusterDashboard.Coordination.Faults;
+using ClusterDashboard.Coordination.Security;
 using ClusterDashboard.ZooKeeper;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +16,7 @@ public sealed class ClusterParticipant : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly MemberRegistration _member;
+    private readonly ClusterAcls _acls;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _faultLock = new();
     private Task _loop = Task.CompletedTask;
@@ -29,11 +32,13 @@ public sealed class ClusterParticipant : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _time = time;
         _logger = loggerFactory.CreateLogger<ClusterParticipant>();
-        Election = new LeaderElection(options.ElectionPath, options.NodeId, options.AdvertisedUrl, time, loggerFactory.CreateLogger<LeaderElection>(), options.LeadershipPolicy);
-        Heartbeat = new LeaderHeartbeat(Election, options, time, loggerFactory.CreateLogger<LeaderHeartbeat>());
+        _acls = new ClusterAcls(options);
+        Election = new LeaderElection(options.ElectionPath, options.NodeId, options.AdvertisedUrl, time, loggerFactory.CreateLogger<LeaderElection>(), options.LeadershipPolicy, _acls.For(options.ElectionPath));
+        Heartbeat = new LeaderHeartbeat(Election, options, _acls.For(options.HeartbeatPath), time, loggerFactory.CreateLogger<LeaderHeartbeat>());
         _member = new MemberRegistration(
             options.MembersPath,
             new MemberPayload(options.NodeId, options.AdvertisedUrl, time.GetUtcNow(), options.Version, StateName(options.Observer ? LeadershipState.Observer : LeadershipState.Idle)),
+            _acls.For(options.MembersPath),
             loggerFactory.CreateLogger<MemberRegistration>());
         Election.LeadershipChanged += OnLeadershipChanged;
     }
@@ -60,10 +65,19 @@ public sealed class ClusterParticipant : IAsyncDisposable
         }
     }
 
-    /// <summary>Makes this participant fail as <paramref name="kind"/> for <paramref name="duration"/>. Only the
-    /// participant session suffers; the node's observer session, and so its dashboard, carries on.</summary>
+    /// <summary>The longest fault a participant lives through, whatever asks: the timers it reaches stay sane.</summary>
+    public static readonly TimeSpan MaxFaultDuration = TimeSpan.FromHours(1);
+
+    /// <summary>Makes this participant fail as <paramref name="kind"/> for <paramref name="duration"/> (at most
+    /// <see cref="MaxFaultDuration"/>). Only the participant session suffers; the node's observer session, and so its
+    /// dashboard, carries on.</summary>
     public void Inject(string id, FaultKind kind, TimeSpan duration)
     {
+        if (kind.HasDuration() && (duration <= TimeSpan.Zero || duration > MaxFaultDuration))
+        {
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, $"A fault lasts more than zero and at most {MaxFaultDuration}.");
+        }
+
         if (kind == FaultKind.Resign)
         {
             Election.Resign();
@@ -175,10 +189,10 @@ public sealed class ClusterParticipant : IAsyncDisposable
             try
             {
                 await WhileDownAsync(cancellationToken).ConfigureAwait(false);
-                zk = await ZooKeeperClient.ConnectAsync(ClientOptions(), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+                zk = await ZooKeeperClient.ConnectAsync(_options.ClientOptions(), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
                 _client = zk;
                 backoff = TimeSpan.FromMilliseconds(200);
-                await zk.EnsureChrootAsync(cancellationToken).ConfigureAwait(false);
+                await zk.EnsureChrootAsync(_acls.Shared, cancellationToken).ConfigureAwait(false);
                 await _member.RegisterAsync(zk, cancellationToken).ConfigureAwait(false);
                 if (_options.Observer)
                 {
@@ -250,8 +264,6 @@ public sealed class ClusterParticipant : IAsyncDisposable
             _ = _member.PublishStateAsync(zk, StateName(change.State), _stop.Token);
         }
     }
-
-    private ZooKeeperClientOptions ClientOptions() => new() { ConnectString = _options.ConnectString, SessionTimeout = _options.SessionTimeout };
 
     internal static string StateName(LeadershipState state) => state.ToString().ToLowerInvariant();
 

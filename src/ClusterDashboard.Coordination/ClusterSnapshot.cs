@@ -14,5 +14,8 @@ public sealed record ClusterSnapshot(
     /// <summary>The leader's last fenced heartbeat, if any was written.</summary>
     public HeartbeatInfo? Heartbeat { get; init; }
 
+    /// <summary>Children of the election parent that are not candidates (<see cref="CandidateQueue"/>), with why.</summary>
+    public IReadOnlyList<ForeignZnode> Foreign { get; init; } = [];
+
     public static ClusterSnapshot Empty(DateTimeOffset at) => new(null, [], [], 0, at);
 }

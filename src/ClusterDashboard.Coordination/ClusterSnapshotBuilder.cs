@@ -9,15 +9,13 @@ public static class ClusterSnapshotBuilder
     internal static ClusterSnapshot Build(ClusterNodeOptions options, TreeSnapshot tree, DateTimeOffset now)
     {
         var heartbeat = tree.Nodes.TryGetValue(options.HeartbeatPath, out var beat) ? HeartbeatInfo.TryParse(beat.Data) : null;
-        var electionNodes = tree.ChildrenOf(options.ElectionPath)
-            .ToDictionary(kv => ZooKeeperPath.Name(kv.Key), kv => kv.Value, StringComparer.Ordinal);
-        var ordered = SequenceNumber.Order(electionNodes.Keys);
-        var candidates = new List<CandidateInfo>(ordered.Count);
-        for (var i = 0; i < ordered.Count; i++)
+        var queue = Queue(options, tree);
+        var candidates = new List<CandidateInfo>(queue.Candidates.Count);
+        for (var i = 0; i < queue.Candidates.Count; i++)
         {
-            var (name, sequence) = ordered[i];
-            var payload = CandidatePayload.TryParse(electionNodes[name].Data);
-            candidates.Add(new CandidateInfo(name, sequence, payload?.NodeId, payload?.Url, i == 0, i == 0 ? null : ordered[i - 1].Name));
+            var (name, sequence) = queue.Candidates[i];
+            var payload = CandidatePayload.TryParse(tree.Nodes[ZooKeeperPath.Combine(options.ElectionPath, name)].Data);
+            candidates.Add(new CandidateInfo(name, sequence, payload?.NodeId, payload?.Url, i == 0, i == 0 ? null : queue.Candidates[i - 1].Name));
         }
 
         LeaderInfo? leader = null;
@@ -29,13 +27,16 @@ public static class ClusterSnapshotBuilder
             leader = new LeaderInfo(first.NodeId ?? first.Znode, first.Url, first.Sequence, first.Znode, since);
         }
 
+        // A status or member znode speaks for the node it is named after, and only for it: one that claims another
+        // node's id is not that node's (and two claiming one id must not both count).
         var statuses = tree.ChildrenOf(ClusterNode.StatusPath)
-            .Select(kv => NodeStatus.TryParse(kv.Value.Data))
-            .OfType<NodeStatus>()
-            .ToDictionary(s => s.NodeId, StringComparer.Ordinal);
+            .Select(kv => (Name: ZooKeeperPath.Name(kv.Key), Status: NodeStatus.TryParse(kv.Value.Data)))
+            .Where(s => s.Status?.NodeId == s.Name)
+            .ToDictionary(s => s.Name, s => s.Status!, StringComparer.Ordinal);
         var registered = tree.ChildrenOf(options.MembersPath)
-            .Select(kv => MemberPayload.TryParse(kv.Value.Data))
-            .OfType<MemberPayload>()
+            .Select(kv => (Name: ZooKeeperPath.Name(kv.Key), Member: MemberPayload.TryParse(kv.Value.Data)))
+            .Where(m => m.Member?.NodeId == m.Name)
+            .Select(m => m.Member!)
             .Select(m =>
             {
                 var isLeader = leader?.NodeId == m.NodeId;
@@ -48,20 +49,33 @@ public static class ClusterSnapshotBuilder
                     { State: "suspended" or "lost" or "observer" } => status.State,
                     _ => isLeader ? "leader" : m.State == "leader" ? "follower" : m.State,
                 };
-                return new MemberInfo(m.NodeId, m.Url, m.StartedAt, m.Version, isLeader, state, status is not null);
+                return new MemberInfo(m.NodeId, NodeUrls.IsValid(m.Url) ? m.Url : null, m.StartedAt, m.Version, isLeader, state, status is not null, status?.Faults);
             })
             .ToList();
         var down = statuses.Values
             .Where(s => registered.All(m => m.NodeId != s.NodeId))
-            .Select(s => new MemberInfo(s.NodeId, s.Url, s.At, string.Empty, false, s.FaultId is null ? "down" : s.State, true));
+            .Select(s => new MemberInfo(s.NodeId, NodeUrls.IsValid(s.Url) ? s.Url : null, s.At, string.Empty, false, s.FaultId is null ? "down" : s.State, true, s.Faults));
         var members = registered.Concat(down).OrderBy(m => m.NodeId, StringComparer.Ordinal).ToList();
 
-        return new ClusterSnapshot(leader, candidates, members, tree.Zxid, now) { Heartbeat = heartbeat };
+        return new ClusterSnapshot(leader, candidates, members, tree.Zxid, now) { Heartbeat = heartbeat, Foreign = queue.Foreign };
+    }
+
+    // The same rule the participants decide by, on the cached stats: so the view names the leader the leader believes.
+    private static CandidateQueue Queue(ClusterNodeOptions options, TreeSnapshot tree)
+    {
+        if (!tree.Nodes.TryGetValue(options.ElectionPath, out var parent))
+        {
+            return CandidateQueue.Build([], 0);
+        }
+
+        var children = tree.ChildrenOf(options.ElectionPath)
+            .Select(kv => new ElectionChild(ZooKeeperPath.Name(kv.Key), kv.Value.Stat.Czxid, kv.Value.Stat.EphemeralOwner));
+        return CandidateQueue.Build(children, CandidateQueue.CreatesOf(parent.Stat));
     }
 
     public static bool SameContent(ClusterSnapshot a, ClusterSnapshot b) => SameMembership(a, b) && a.Heartbeat == b.Heartbeat;
 
     /// <summary>Same leader, candidates and members: what a change of only the heartbeat leaves alone.</summary>
     public static bool SameMembership(ClusterSnapshot a, ClusterSnapshot b) =>
-        a.Leader == b.Leader && a.Candidates.SequenceEqual(b.Candidates) && a.Members.SequenceEqual(b.Members);
+        a.Leader == b.Leader && a.Candidates.SequenceEqual(b.Candidates) && a.Members.SequenceEqual(b.Members) && a.Foreign.SequenceEqual(b.Foreign);
 }

@@ -8,5 +8,5 @@ public sealed record HeartbeatInfo(string NodeId, long Epoch, DateTimeOffset Lea
 {
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, PayloadJson.Options);
 
-    public static HeartbeatInfo? TryParse(ReadOnlySpan<byte> data) => PayloadJson.TryParse<HeartbeatInfo>(data) is { NodeId: not null } h ? h : null;
+    public static HeartbeatInfo? TryParse(ReadOnlySpan<byte> data) => PayloadJson.TryParse<HeartbeatInfo>(data) is { } h && NodeIds.IsValid(h.NodeId) ? h : null;
 }

@@ -16,6 +16,7 @@ public sealed class LeaderElection : IElectionParticipant
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly LeadershipPolicy _policy;
+    private readonly IReadOnlyList<Acl> _acl;
     private ZooKeeperClient? _client;
     private WakeSignal? _wake;
     private volatile bool _resignRequested;
@@ -23,10 +24,12 @@ public sealed class LeaderElection : IElectionParticipant
     private long? _epoch;
     private string? _znode;
 
-    public LeaderElection(string electionPath, string nodeId, string? url, TimeProvider time, ILogger logger, LeadershipPolicy policy = LeadershipPolicy.Standard)
+    /// <param name="acl">What the candidates and the election parent are created with (default: open to anyone).</param>
+    public LeaderElection(string electionPath, string nodeId, string? url, TimeProvider time, ILogger logger, LeadershipPolicy policy = LeadershipPolicy.Standard, IReadOnlyList<Acl>? acl = null)
     {
         ZooKeeperPath.Validate(electionPath);
         _electionPath = electionPath;
+        _acl = acl ?? Acl.OpenUnsafe;
         _policy = policy;
         NodeId = nodeId;
         _url = url;
@@ -124,11 +127,12 @@ public sealed class LeaderElection : IElectionParticipant
         zk.StateChanged += OnState;
         _client = zk;
         _wake = wake;
+        var known = new CandidateStatCache(_electionPath);
         try
         {
             Transition(LeadershipState.Joining, null, null);
-            await ZooKeeperPaths.EnsureAsync(zk, _electionPath, cancellationToken).ConfigureAwait(false);
-            var candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
+            await ZooKeeperPaths.EnsureAsync(zk, _electionPath, _acl, cancellationToken).ConfigureAwait(false);
+            var candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -156,29 +160,42 @@ public sealed class LeaderElection : IElectionParticipant
                 {
                     _resignRequested = false;
                     await ResignCandidateAsync(zk, candidate, cancellationToken).ConfigureAwait(false);
-                    candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
+                    candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 try
                 {
-                    // The queue and our own candidate in one round trip, read at one point of the server's history: the
-                    // owner check below then costs nothing extra on the failover path.
+                    // The children, the parent's create count and our own candidate in one round trip, read at one point
+                    // of the server's history: the owner check below then costs nothing extra on the failover path.
                     var path = ZooKeeperPath.Combine(_electionPath, candidate);
-                    var reads = await zk.MultiReadAsync([ReadOperation.GetChildren(_electionPath), ReadOperation.GetData(path)], cancellationToken).ConfigureAwait(false);
+                    var reads = await zk.MultiReadAsync([ReadOperation.GetChildren(_electionPath), ReadOperation.GetData(_electionPath), ReadOperation.GetData(path)], cancellationToken).ConfigureAwait(false);
                     if (reads.FirstOrDefault(r => r is ErrorReadResult { Error: not ZooKeeperErrorCode.NoNode }) is { } failed)
                     {
                         // Anything but a missing znode (an ACL, say) is not "gone": joining again would not help.
                         throw new ZooKeeperException(failed.Error, _electionPath);
                     }
 
-                    var ordered = reads[0] is ChildrenReadResult children ? SequenceNumber.Order(children.Children) : [];
-                    var index = IndexOf(ordered, candidate);
-                    if (index < 0 || reads[1] is not DataReadResult own)
+                    if (reads is not [ChildrenReadResult children, DataReadResult parent, DataReadResult own])
                     {
                         // Our candidate is gone while the session lives (deleted by hand): queue again at the back.
                         _logger.LogWarning("Candidate {Znode} of {NodeId} disappeared; joining again", candidate, NodeId);
-                        candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
+                        candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    // Only children numbered by ZooKeeper queue (CandidateQueue): a forged name can neither lead nor be watched.
+                    var creates = CandidateQueue.CreatesOf(parent.Node.Stat);
+                    var queue = CandidateQueue.Build(await known.ChildrenAsync(zk, children.Children, creates, cancellationToken).ConfigureAwait(false), creates);
+                    var index = queue.IndexOf(candidate);
+                    if (index < 0)
+                    {
+                        _logger.LogWarning(
+                            "Candidate {Znode} of {NodeId} does not count as a candidate ({Reason}); joining again",
+                            candidate,
+                            NodeId,
+                            queue.Foreign.FirstOrDefault(f => f.Name == candidate)?.Reason ?? "its stat could not be read");
+                        candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -190,16 +207,16 @@ public sealed class LeaderElection : IElectionParticipant
                         if (own.Node.Stat.EphemeralOwner != zk.SessionId)
                         {
                             _logger.LogWarning("Candidate {Znode} is owned by session {Owner:x}, not ours; joining again", candidate, own.Node.Stat.EphemeralOwner);
-                            candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
+                            candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
                             continue;
                         }
 
                         Watching = null;
-                        Transition(LeadershipState.Leader, ordered[0].Sequence, candidate);
+                        Transition(LeadershipState.Leader, queue.Candidates[0].Sequence, candidate);
                     }
                     else
                     {
-                        var predecessor = ordered[index - 1].Name;
+                        var predecessor = queue.Candidates[index - 1].Name;
                         var stat = await zk.ExistsAsync(ZooKeeperPath.Combine(_electionPath, predecessor), OnPredecessor, cancellationToken).ConfigureAwait(false);
                         if (stat is null)
                         {
@@ -209,6 +226,9 @@ public sealed class LeaderElection : IElectionParticipant
                         Watching = predecessor;
                         Transition(LeadershipState.Follower, null, candidate);
                     }
+
+                    // Off the failover path: learn the names this pass left out, so the next pass knows them.
+                    await known.CatchUpAsync(zk, cancellationToken).ConfigureAwait(false);
                 }
                 catch (ZooKeeperException e) when (e.Code is ZooKeeperErrorCode.ConnectionLoss or ZooKeeperErrorCode.NoNode or ZooKeeperErrorCode.BadVersion)
                 {
@@ -310,17 +330,12 @@ public sealed class LeaderElection : IElectionParticipant
     /// <summary>Records a state the session owner decides (Left on shutdown, Idle between sessions).</summary>
     public void SetState(LeadershipState state) => Transition(state, null, null);
 
-    private static int IndexOf(IReadOnlyList<(string Name, long Sequence)> ordered, string candidate)
+    // A new candidate was created after everything the cache knows: it must learn the queue afresh.
+    private async Task<string> JoinAsync(ZooKeeperClient zk, CandidateStatCache known, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < ordered.Count; i++)
-        {
-            if (ordered[i].Name == candidate)
-            {
-                return i;
-            }
-        }
-
-        return -1;
+        var candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
+        known.Clear();
+        return candidate;
     }
 
     // Each attempt carries a fresh unique prefix, so after a ConnectionLoss the participant can tell whether its create
@@ -333,7 +348,7 @@ public sealed class LeaderElection : IElectionParticipant
         {
             try
             {
-                var created = await zk.CreateAsync(ZooKeeperPath.Combine(_electionPath, prefix), data, CreateMode.EphemeralSequential, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var created = await zk.CreateAsync(ZooKeeperPath.Combine(_electionPath, prefix), data, CreateMode.EphemeralSequential, _acl, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var name = ZooKeeperPath.Name(created.Path);
                 _logger.LogInformation("Node {NodeId} joined the election as {Znode}", NodeId, name);
                 return name;
@@ -349,7 +364,7 @@ public sealed class LeaderElection : IElectionParticipant
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
             {
-                await ZooKeeperPaths.EnsureAsync(zk, _electionPath, cancellationToken).ConfigureAwait(false);
+                await ZooKeeperPaths.EnsureAsync(zk, _electionPath, _acl, cancellationToken).ConfigureAwait(false);
             }
         }
     }

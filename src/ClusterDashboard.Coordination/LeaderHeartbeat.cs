@@ -7,7 +7,7 @@ namespace ClusterDashboard.Coordination;
 /// While this node leads, writes {nodeId, epoch, at} to the heartbeat znode through a fenced write, so the dashboard
 /// shows the leader acting, and a leader whose leadership went stale has its write refused and steps down.
 /// </summary>
-public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions options, TimeProvider time, ILogger<LeaderHeartbeat> logger)
+public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions options, IReadOnlyList<Acl> acl, TimeProvider time, ILogger<LeaderHeartbeat> logger)
 {
     /// <summary>Writes while leading, until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -67,7 +67,7 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
         catch (MultiOperationException e) when (e.Code == ZooKeeperErrorCode.NoNode)
         {
             // The first leader ever creates the znode; the next beat goes through the fence as usual.
-            await election.FencedMultiAsync([Operation.Create(options.HeartbeatPath, beat)], cancellationToken).ConfigureAwait(false);
+            await election.FencedMultiAsync([Operation.Create(options.HeartbeatPath, beat, CreateMode.Persistent, acl)], cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (NotLeaderException e)

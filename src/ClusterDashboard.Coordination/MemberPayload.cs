@@ -7,5 +7,7 @@ public sealed record MemberPayload(string NodeId, string Url, DateTimeOffset Sta
 {
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, PayloadJson.Options);
 
-    public static MemberPayload? TryParse(ReadOnlySpan<byte> data) => PayloadJson.TryParse<MemberPayload>(data) is { NodeId: not null } p ? p : null;
+    /// <summary>Null unless the node id is one; the URL is kept as written (the view decides whether to show it).</summary>
+    public static MemberPayload? TryParse(ReadOnlySpan<byte> data) =>
+        PayloadJson.TryParse<MemberPayload>(data) is { } p && NodeIds.IsValid(p.NodeId) && p.State is { Length: <= 32 } ? p : null;
 }

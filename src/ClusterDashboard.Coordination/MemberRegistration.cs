@@ -5,7 +5,7 @@ namespace ClusterDashboard.Coordination;
 
 /// <summary>Registers this node as an ephemeral znode under the members path, so it can be discovered, and keeps its
 /// published state current.</summary>
-public sealed class MemberRegistration(string membersPath, MemberPayload payload, ILogger logger)
+public sealed class MemberRegistration(string membersPath, MemberPayload payload, IReadOnlyList<Acl> acl, ILogger logger)
 {
     private readonly string _path = ZooKeeperPath.Combine(membersPath, payload.NodeId);
     private MemberPayload _payload = payload;
@@ -15,12 +15,12 @@ public sealed class MemberRegistration(string membersPath, MemberPayload payload
     public async Task RegisterAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zk);
-        await ZooKeeperPaths.EnsureAsync(zk, membersPath, cancellationToken).ConfigureAwait(false);
+        await ZooKeeperPaths.EnsureAsync(zk, membersPath, acl, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             try
             {
-                await zk.CreateAsync(_path, _payload.ToBytes(), CreateMode.Ephemeral, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await zk.CreateAsync(_path, _payload.ToBytes(), CreateMode.Ephemeral, acl, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NodeExists)

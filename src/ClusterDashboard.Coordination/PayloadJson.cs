@@ -1,11 +1,16 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ClusterDashboard.Coordination;
 
-/// <summary>The JSON form of our znode payloads; other tools (zkCli, kazoo) read them as plain text.</summary>
+/// <summary>The JSON form of our znode payloads; other tools (zkCli, kazoo) read them as plain text, so enums are
+/// written as words.</summary>
 internal static class PayloadJson
 {
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+    };
 
     // Znodes under our paths may have been written by anyone: anything that does not parse is simply not ours.
     public static T? TryParse<T>(ReadOnlySpan<byte> data)

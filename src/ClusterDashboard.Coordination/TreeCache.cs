@@ -4,30 +4,35 @@ using ClusterDashboard.ZooKeeper;
 namespace ClusterDashboard.Coordination;
 
 /// <summary>
-/// A live copy of a subtree: a full load, then the events of a persistent recursive watch applied one by one, each
-/// turned into a change carrying the zxid that made it. The caller feeds it from a single loop, so changes come out
-/// in ZooKeeper's order and every snapshot is consistent. ZooKeeper's own /zookeeper subtree is left out.
+/// A live copy of some subtrees: a full load, then the events of persistent recursive watches on their roots applied
+/// one by one, each turned into a change carrying the zxid that made it. The caller feeds it from a single loop, so
+/// changes come out in ZooKeeper's order and every snapshot is consistent. Nothing outside the roots is read or kept,
+/// so on a shared ensemble other applications' znodes never enter the cache (ZooKeeper's own /zookeeper neither).
 /// </summary>
-public sealed class TreeCache(string root, TimeProvider time)
+public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
 {
     private readonly Dictionary<string, NodeData> _nodes = new(StringComparer.Ordinal);
     private long _zxid;
 
-    public string Root { get; } = root;
+    /// <summary>The subtrees cached: each root and everything below it.</summary>
+    public IReadOnlyList<string> Roots { get; } = roots;
+
+    /// <summary>Every change up to this zxid is applied.</summary>
+    public long Zxid => _zxid;
 
     public TreeSnapshot Snapshot() => new(_zxid, _nodes.ToFrozenDictionary(StringComparer.Ordinal));
 
-    /// <summary>Reads the whole subtree again (at start and after every reconnect, since persistent watches miss what
-    /// changed while disconnected) and reports how it differs from what was cached.</summary>
+    /// <summary>Reads the subtrees again (at start and after every reconnect, since persistent watches miss what
+    /// changed while disconnected) and reports how they differ from what was cached.</summary>
     public async Task<IReadOnlyList<ZnodeChange>> LoadAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zk);
         var fresh = new Dictionary<string, NodeData>(StringComparer.Ordinal);
-        var pending = new Queue<string>([Root]);
+        var pending = new Queue<string>(Roots);
         while (pending.Count > 0)
         {
             var path = pending.Dequeue();
-            if (IsExcluded(path))
+            if (!Contains(path))
             {
                 continue;
             }
@@ -36,7 +41,7 @@ public sealed class TreeCache(string root, TimeProvider time)
             var reads = await zk.MultiReadAsync([ReadOperation.GetData(path), ReadOperation.GetChildren(path)], cancellationToken).ConfigureAwait(false);
             if (reads[0] is not DataReadResult data || reads[1] is not ChildrenReadResult children)
             {
-                continue; // deleted meanwhile
+                continue; // not there (yet), or deleted meanwhile
             }
 
             fresh[path] = data.Node;
@@ -72,41 +77,68 @@ public sealed class TreeCache(string root, TimeProvider time)
         return changes.OrderBy(c => c.Zxid).ToList();
     }
 
-    /// <summary>Applies one event of the recursive watch; returns the change it made, if any.</summary>
+    /// <summary>Applies one event of the recursive watches; returns the change it made, if any.</summary>
     public async Task<ZnodeChange?> ApplyAsync(ZooKeeperClient zk, WatchedEvent watched, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zk);
         ArgumentNullException.ThrowIfNull(watched);
-        if (watched.Path is not { } path || IsExcluded(path))
+        if (watched.Path is not { } path || !Contains(path))
         {
             return null;
         }
 
+        // A parent's stat (its child count, cversion, pzxid) moves with every child created or deleted, but recursive
+        // watches send no event for it: it is read again beside the child, so the cached parent is never older.
+        var parent = path == "/" ? null : ZooKeeperPath.Parent(path);
+        var parentCached = parent is not null && Contains(parent);
         switch (watched.Type)
         {
             case WatchEventType.NodeCreated:
             case WatchEventType.NodeDataChanged:
-                try
+                var reads = await zk.MultiReadAsync(
+                    parentCached ? [ReadOperation.GetData(path), ReadOperation.GetData(parent!)] : [ReadOperation.GetData(path)],
+                    cancellationToken).ConfigureAwait(false);
+                if (parentCached)
                 {
-                    var node = await zk.GetDataAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    var created = !_nodes.ContainsKey(path);
-                    _nodes[path] = node;
-                    _zxid = Math.Max(_zxid, node.Stat.Mzxid);
-                    return new ZnodeChange(path, created ? ZnodeChangeKind.Created : ZnodeChangeKind.DataChanged, time.GetUtcNow(), node.Stat.Mzxid);
+                    RefreshParent(parent!, reads[1]);
                 }
-                catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
+
+                if (reads[0] is not DataReadResult data)
                 {
                     return Remove(path, _zxid); // gone again already; its delete event follows
                 }
 
+                var created = !_nodes.ContainsKey(path);
+                _nodes[path] = data.Node;
+                _zxid = Math.Max(_zxid, data.Node.Stat.Mzxid);
+                return new ZnodeChange(path, created ? ZnodeChangeKind.Created : ZnodeChangeKind.DataChanged, time.GetUtcNow(), data.Node.Stat.Mzxid);
+
             case WatchEventType.NodeDeleted:
                 // The parent's pzxid is the zxid of its latest child change: the delete, unless more came since.
-                var parent = path == "/" ? null : await zk.ExistsAsync(ZooKeeperPath.Parent(path), cancellationToken: cancellationToken).ConfigureAwait(false);
-                var zxid = parent?.Pzxid ?? _zxid;
+                long zxid;
+                if (parentCached)
+                {
+                    var read = (await zk.MultiReadAsync([ReadOperation.GetData(parent!)], cancellationToken).ConfigureAwait(false))[0];
+                    RefreshParent(parent!, read);
+                    zxid = read is DataReadResult p ? p.Node.Stat.Pzxid : _zxid;
+                }
+                else
+                {
+                    zxid = (parent is null ? null : await zk.ExistsAsync(parent, cancellationToken: cancellationToken).ConfigureAwait(false))?.Pzxid ?? _zxid;
+                }
+
                 _zxid = Math.Max(_zxid, zxid);
                 return Remove(path, zxid);
             default:
                 return null;
+        }
+    }
+
+    private void RefreshParent(string parent, ReadOperationResult read)
+    {
+        if (read is DataReadResult data && _nodes.ContainsKey(parent))
+        {
+            _nodes[parent] = data.Node;
         }
     }
 
@@ -125,7 +157,22 @@ public sealed class TreeCache(string root, TimeProvider time)
         return new ZnodeChange(path, ZnodeChangeKind.Deleted, time.GetUtcNow(), zxid);
     }
 
-    private bool IsExcluded(string path) =>
-        path == "/zookeeper" || path.StartsWith("/zookeeper/", StringComparison.Ordinal) ||
-        (Root != "/" && path != Root && !path.StartsWith(Root + "/", StringComparison.Ordinal));
+    /// <summary>Whether <paramref name="path"/> lies in one of the cached subtrees.</summary>
+    public bool Contains(string path)
+    {
+        if (path == "/zookeeper" || path.StartsWith("/zookeeper/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var root in Roots)
+        {
+            if (root == "/" || path == root || path.StartsWith(root + "/", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -456,8 +456,9 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     }
 
     /// <summary>Creates the connect string's chroot (and its parents) if missing: the server knows nothing of chroots,
-    /// so until it exists every request fails with NoNode.</summary>
-    public async Task EnsureChrootAsync(CancellationToken cancellationToken = default)
+    /// so until it exists every request fails with NoNode. Znodes it creates get <paramref name="acl"/> (default: open
+    /// to anyone).</summary>
+    public async Task EnsureChrootAsync(IReadOnlyList<Acl>? acl = null, CancellationToken cancellationToken = default)
     {
         if (_connectString.Chroot is not { } chroot)
         {
@@ -471,7 +472,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
             path += "/" + segment;
             try
             {
-                var body = RequestBody.Create(path, null, Acl.OpenUnsafe, CreateMode.Persistent, null);
+                var body = RequestBody.Create(path, null, acl ?? Acl.OpenUnsafe, CreateMode.Persistent, null);
                 await SubmitAsync(OpCode.Create, body, path, Responses.ReadPath, cancellationToken).ConfigureAwait(false);
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NodeExists)

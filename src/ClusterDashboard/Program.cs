@@ -2,6 +2,7 @@ using ClusterDashboard.Api;
 using ClusterDashboard.Cluster;
 using ClusterDashboard.Components;
 using ClusterDashboard.Hubs;
+using ClusterDashboard.Security;
 
 // appsettings.json is linked in from the repository's top level and copied next to the binaries, so the content root
 // is the app's own directory, wherever it is started from (dotnet run, a publish folder, a test).
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 // run from the build output, not only in Development; a published app carries them itself and this does nothing.
 builder.WebHost.UseStaticWebAssets();
 
+builder.AddRequestSafety();
 builder.AddClusterNode();
 builder.Services.AddClusterApi();
 builder.Services.AddClusterHub();
@@ -18,8 +20,7 @@ builder.Services.AddDashboardUi();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseRequestSafety();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.UseAntiforgery();

@@ -1,3 +1,5 @@
+using ClusterDashboard.Coordination.Security;
+using ClusterDashboard.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterDashboard.Coordination.Tests;
@@ -25,7 +27,11 @@ internal sealed class ElectionCluster(string connectString, TimeSpan sessionTime
         AdvertisedUrl = $"http://{nodeId}.test",
         LeadershipPolicy = policy,
         HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(1),
+        Credentials = Credentials,
     };
+
+    /// <summary>The cluster's identity, as ./run.sh runs with one.</summary>
+    public static ClusterCredentials Credentials { get; } = ClusterCredentials.Parse(TestCredentials.Auth);
 
     public IEnumerable<ClusterParticipant> Leaders => _participants.Where(p => p.Election.State == LeadershipState.Leader);
 

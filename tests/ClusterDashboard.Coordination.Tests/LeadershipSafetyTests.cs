@@ -36,7 +36,7 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         await UntilAsync(() => first.Election.State == LeadershipState.Leader, "node-1 leads");
         var second = cluster.Start("node-2");
         await UntilAsync(() => second.Election.State == LeadershipState.Follower, "node-2 follows");
-        await using var writer = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString });
+        await using var writer = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
         await writer.CreateAsync("/work", "0");
 
         // The pause lasts until the test heals it, so the stale leader is looked at while it surely still believes.
@@ -141,7 +141,7 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         await UntilAsync(() => third.Election.State == LeadershipState.Follower && third.Election.Watching == second.Election.Znode, "node-3 follows node-2");
         var deleted = second.Election.Znode!;
         var secondStates = RecordStates(second.Election);
-        await using var operator_ = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString });
+        await using var operator_ = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
 
         await operator_.DeleteAsync($"/election/{deleted}");
         await UntilAsync(() => third.Election.Watching == first.Election.Znode, "node-3 now watches the leader");

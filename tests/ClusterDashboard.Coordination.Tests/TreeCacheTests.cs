@@ -13,7 +13,7 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
         await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = zookeeper.ConnectString });
         await zk.CreateAsync(root, "r");
         await zk.CreateAsync($"{root}/a", "1");
-        var cache = new TreeCache(root, TimeProvider.System);
+        var cache = new TreeCache([root], TimeProvider.System);
         var events = System.Threading.Channels.Channel.CreateUnbounded<WatchedEvent>();
         await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
 

@@ -1,6 +1,9 @@
+using ClusterDashboard.Coordination;
+using ClusterDashboard.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ClusterDashboard.Tests;
@@ -10,8 +13,9 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public DashboardNode(string nodeId, string connectString, TimeSpan? sessionTimeout = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    public DashboardNode(string nodeId, string connectString, TimeSpan? sessionTimeout = null, IReadOnlyDictionary<string, string?>? extraSettings = null, LogLevel? captureLogsFrom = null)
     {
+        Logs = new CapturedLogs(captureLogsFrom ?? LogLevel.Warning);
         NodeId = nodeId;
         Port = LoopbackPort.Next();
         _settings = new()
@@ -20,6 +24,7 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
             ["ZooKeeper:SessionTimeout"] = (sessionTimeout ?? TimeSpan.FromSeconds(3)).ToString(),
             ["Cluster:NodeId"] = nodeId,
             ["Cluster:AdvertisedUrl"] = Url,
+            ["ZooKeeper:Auth"] = TestCredentials.Auth,
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
         {
@@ -37,6 +42,12 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
 
     public HttpClient Http { get; } = new();
 
+    /// <summary>The node's own view of the cluster.</summary>
+    public IClusterObserver Observer => Services.GetRequiredService<IClusterObserver>();
+
+    /// <summary>What the node logged (from Warning up, unless the test asked for more).</summary>
+    public CapturedLogs Logs { get; }
+
     public DashboardNode Start()
     {
         StartServer();
@@ -48,7 +59,12 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Error));
+        builder.ConfigureLogging(logging =>
+        {
+            var level = Logs.MinimumLevel < LogLevel.Warning ? Logs.MinimumLevel : LogLevel.Warning;
+            logging.SetMinimumLevel(level).AddFilter("Microsoft.AspNetCore", Logs.MinimumLevel < LogLevel.Warning ? Logs.MinimumLevel : LogLevel.Error);
+            logging.AddProvider(Logs);
+        });
     }
 
     public override async ValueTask DisposeAsync()

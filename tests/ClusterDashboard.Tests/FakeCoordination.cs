@@ -1,4 +1,5 @@
 using ClusterDashboard.Coordination;
+using ClusterDashboard.Coordination.Faults;
 
 namespace ClusterDashboard.Tests;
 
@@ -12,16 +13,27 @@ internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant,
     public string NodeId => "node-1";
 
     /// <summary>The fault orders received, in order.</summary>
-    public List<(string NodeId, FaultKind? Kind, int DurationSeconds)> Orders { get; } = [];
+    public List<FaultOrder> Orders { get; } = [];
 
-    public Task<string> OrderFaultAsync(string nodeId, FaultKind? kind, int durationSeconds, CancellationToken cancellationToken)
+    /// <summary>What the next orders are answered with: null carries them out.</summary>
+    public (FaultRefusal Refusal, string Reason)? Refuse { get; set; }
+
+    public bool TakesOrders { get; set; } = true;
+
+    public string? Key { get; set; }
+
+    public bool RequiresKey => Key is not null;
+
+    public bool IsOwnKey(string? supplied) => Key is null || Key == supplied;
+
+    public Task<FaultVerdict> OrderAsync(FaultOrder order, CancellationToken cancellationToken)
     {
         lock (Orders)
         {
-            Orders.Add((nodeId, kind, durationSeconds));
+            Orders.Add(order);
         }
 
-        return Task.FromResult("f-test");
+        return Task.FromResult(Refuse is { } r ? FaultVerdict.Refused("f-0bad", order, r.Refusal, r.Reason) : FaultVerdict.Done("f-0123", order));
     }
 
     public LeadershipState State { get; set; } = LeadershipState.Follower;

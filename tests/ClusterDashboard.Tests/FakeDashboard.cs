@@ -1,5 +1,6 @@
 using ClusterDashboard.Cluster;
 using ClusterDashboard.Coordination;
+using ClusterDashboard.Coordination.Faults;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

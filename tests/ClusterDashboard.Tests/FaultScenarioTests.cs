@@ -118,7 +118,7 @@ public sealed class FaultScenarioTests(StandaloneZooKeeperFixture zookeeper, ITe
         await InjectAsync(scene.Other, scene.Leader.NodeId, "pause", 5);
         var next = await NewLeaderAsync(scene.Other, scene.Leader);
         await Eventually.UntilAsync(async ct => await StateOfAsync(scene.Other, scene.Leader.NodeId, ct) == "follower", Deadline, "the woken leader steps down and follows");
-        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = scene.ConnectString });
+        await using var zk = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(scene.ConnectString));
         var beat = await Eventually.UntilAsync(
             async ct => HeartbeatInfo.TryParse((await zk.GetDataAsync("/leader-heartbeat", cancellationToken: ct)).Data),
             b => b is not null && b.Epoch == next!.Epoch,

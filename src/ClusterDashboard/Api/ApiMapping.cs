@@ -13,4 +13,7 @@ internal static class ApiMapping
 
     public static IReadOnlyList<CandidateResponse> ToCandidates(this ClusterSnapshot snapshot) =>
         snapshot.Candidates.Select(c => new CandidateResponse(c.Znode, c.Sequence, c.NodeId, c.IsLeader, c.Watching)).ToList();
+
+    public static IReadOnlyList<ForeignZnodeResponse> ToForeign(this ClusterSnapshot snapshot) =>
+        snapshot.Foreign.Select(f => new ForeignZnodeResponse(f.Name, f.Reason)).ToList();
 }

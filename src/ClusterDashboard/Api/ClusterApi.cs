@@ -23,6 +23,9 @@ public static class ClusterApi
         api.MapGet("/election", GetElection)
             .WithName("GetElection")
             .WithSummary("The election candidates in sequence order, with the predecessor each one watches.");
+        api.MapGet("/election/foreign", GetForeign)
+            .WithName("GetForeignZnodes")
+            .WithSummary("Children of the election parent that are not candidates (not ephemeral, or not numbered by ZooKeeper), with why: they never lead.");
         api.MapGet("/node", GetNode)
             .WithName("GetNode")
             .WithSummary("This node and its own view of its role.");
@@ -40,6 +43,8 @@ public static class ClusterApi
     internal static Ok<IReadOnlyList<MemberResponse>> GetMembers(ClusterEventFeed feed) => TypedResults.Ok(feed.Snapshot.ToMembers());
 
     internal static Ok<IReadOnlyList<CandidateResponse>> GetElection(ClusterEventFeed feed) => TypedResults.Ok(feed.Snapshot.ToCandidates());
+
+    internal static Ok<IReadOnlyList<ForeignZnodeResponse>> GetForeign(ClusterEventFeed feed) => TypedResults.Ok(feed.Snapshot.ToForeign());
 
     internal static Ok<NodeResponse> GetNode(IElectionParticipant participant, IOptions<ClusterOptions> options) =>
         TypedResults.Ok(new NodeResponse(participant.NodeId, options.Value.AdvertisedUrl, participant.State, participant.Epoch, participant.Znode, participant.Policy));

@@ -1,5 +1,5 @@
 namespace ClusterDashboard.Api;
 
-/// <param name="Kind">crash, partition, pause, leave or resign.</param>
-/// <param name="DurationSeconds">How long the fault lasts (ignored for resign).</param>
+/// <param name="Kind">Exactly one of crash, partition, pause, leave, resign.</param>
+/// <param name="DurationSeconds">How long the fault lasts, 1 to the target's Faults:MaxDurationSeconds; none for resign.</param>
 public sealed record FaultRequest(string? Kind, int? DurationSeconds);

@@ -1,107 +1,151 @@
 using System.Text.Json;
-using ClusterDashboard.Cluster;
-using ClusterDashboard.Configuration;
+using System.Text.Json.Serialization;
 using ClusterDashboard.Coordination;
+using ClusterDashboard.Coordination.Faults;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace ClusterDashboard.Api;
 
-/// <summary>Fault injection on any node, from any node, and the history of what followed.</summary>
+/// <summary>Fault injection on any node, from any node, and the history of what followed. The endpoints only read the
+/// request; what may be ordered is decided by <see cref="IFaultCommander"/>, the same path the page's buttons take,
+/// and in the end by the target itself.</summary>
 public static class FaultsApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>A fault order is a few dozen bytes; anything much larger is not one.</summary>
+    public const int MaxBodyBytes = 1024;
+
+    private const string ApiKeyHeader = "X-Api-Key";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        NumberHandling = JsonNumberHandling.Strict,
+    };
 
     public static IEndpointRouteBuilder MapFaultsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(string.Empty).WithTags("Faults");
         api.MapPost("/nodes/{nodeId}/faults", InjectAsync)
             .WithName("InjectFault")
-            .WithSummary("Makes a node fail: {\"kind\": \"crash|partition|pause|leave|resign\", \"durationSeconds\": n}. 202 with the fault's id.")
+            .WithSummary("Makes a node fail: {\"kind\": \"crash|partition|pause|leave\", \"durationSeconds\": n} or {\"kind\": \"resign\"}.")
+            .WithDescription("202 once the target has carried the order out. The target decides: it refuses what its own Faults settings do not allow. With Faults:ApiKey set on the target, send that key in X-Api-Key.")
             .Accepts<FaultRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         api.MapDelete("/nodes/{nodeId}/faults", EndAsync)
             .WithName("EndFault")
             .WithSummary("Ends the node's running fault early.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         api.MapGet("/history", GetHistory)
             .WithName("GetHistory")
-            .WithSummary("Faults and leader changes with their timings: injected, leader znode gone, elected, seen by each node.");
+            .WithSummary("Fault orders as their targets decided on them (refusals with the reason), and leader changes with their timings.");
         return app;
     }
 
     internal static async Task<Results<Accepted<FaultAccepted>, ProblemHttpResult>> InjectAsync(
-        string nodeId, HttpRequest request, IOptions<FaultsOptions> options, ClusterEventFeed feed, IFaultCommander commander, CancellationToken cancellationToken)
+        string nodeId, HttpRequest request, IFaultCommander commander, CancellationToken cancellationToken)
     {
-        if (Guard(request, options.Value, feed, nodeId) is { } refused)
+        if (!request.HasJsonContentType())
         {
-            return refused;
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "A fault order is a JSON body sent with Content-Type: application/json.");
         }
 
-        FaultRequest? body;
+        if (await ReadBodyAsync(request, cancellationToken) is not { } body)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A fault order is at most {MaxBodyBytes} bytes.");
+        }
+
+        FaultRequest? parsed;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<FaultRequest>(request.Body, Json, cancellationToken);
+            parsed = JsonSerializer.Deserialize<FaultRequest>(body, Json);
         }
         catch (JsonException e)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Malformed body", $"The body is not valid JSON of the form {{\"kind\": \"crash\", \"durationSeconds\": 10}}: {e.Message}");
+            return Problem(StatusCodes.Status400BadRequest, "Malformed body", $"The body is not a fault order of the form {{\"kind\": \"crash\", \"durationSeconds\": 10}}: {e.Message}");
         }
 
-        if (body?.Kind is null || !Enum.TryParse<FaultKind>(body.Kind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(body.Kind, out _))
+        if (!FaultKinds.TryParse(parsed?.Kind, out var kind))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Unknown fault kind", $"'kind' must be one of {string.Join(", ", Enum.GetNames<FaultKind>().Select(n => n.ToLowerInvariant()))}; it was '{body?.Kind}'.");
+            return Problem(StatusCodes.Status400BadRequest, "Unknown fault kind", $"'kind' must be exactly one of {string.Join(", ", FaultKinds.Names)}; it was {Quoted(parsed?.Kind)}.");
         }
 
-        var max = options.Value.MaxDurationSeconds;
-        var duration = body.DurationSeconds ?? (kind == FaultKind.Resign ? 0 : -1);
-        if (kind != FaultKind.Resign && (duration < 1 || duration > max))
+        if (!kind.HasDuration() && parsed!.DurationSeconds is not null)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Duration out of range", $"'durationSeconds' must be between 1 and {max} for {kind.ToString().ToLowerInvariant()}; it was {body.DurationSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}.");
+            return Problem(StatusCodes.Status400BadRequest, "No duration for resign", "resign is over once done: send {\"kind\": \"resign\"} without 'durationSeconds'.");
         }
 
-        var id = await commander.OrderFaultAsync(nodeId, kind, duration, cancellationToken);
-        return TypedResults.Accepted($"/history", new FaultAccepted(id, nodeId, kind.ToString().ToLowerInvariant(), duration));
+        return ToResult(request.HttpContext.Response, await commander.OrderAsync(new FaultOrder(nodeId, kind, parsed!.DurationSeconds, ApiKey(request)), cancellationToken));
     }
 
-    internal static async Task<Results<Accepted, ProblemHttpResult>> EndAsync(
-        string nodeId, HttpRequest request, IOptions<FaultsOptions> options, ClusterEventFeed feed, IFaultCommander commander, CancellationToken cancellationToken)
-    {
-        if (Guard(request, options.Value, feed, nodeId) is { } refused)
-        {
-            return refused;
-        }
-
-        await commander.OrderFaultAsync(nodeId, null, 0, cancellationToken);
-        return TypedResults.Accepted((string?)null);
-    }
+    internal static async Task<Results<Accepted<FaultAccepted>, ProblemHttpResult>> EndAsync(
+        string nodeId, HttpRequest request, IFaultCommander commander, CancellationToken cancellationToken) =>
+        ToResult(request.HttpContext.Response, await commander.OrderAsync(FaultOrder.Recover(nodeId, ApiKey(request)), cancellationToken));
 
     internal static Ok<ClusterHistory> GetHistory(IClusterObserver observer) => TypedResults.Ok(ClusterHistoryBuilder.Build(observer.Tree));
 
-    private static ProblemHttpResult? Guard(HttpRequest request, FaultsOptions options, ClusterEventFeed feed, string nodeId)
+    private static string? ApiKey(HttpRequest request) => request.Headers[ApiKeyHeader] is [{ Length: > 0 } key] ? key : null;
+
+    // At most MaxBodyBytes, or null when the body is longer: nothing more is read or kept.
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!options.Enabled)
+        if (request.ContentLength > MaxBodyBytes)
         {
-            return Problem(StatusCodes.Status403Forbidden, "Fault injection is disabled", "This node does not accept fault injection: set Faults:Enabled=true to allow it.");
+            return null;
         }
 
-        if (!string.IsNullOrEmpty(options.ApiKey) && request.Headers["X-Api-Key"] != options.ApiKey)
+        var buffer = new byte[MaxBodyBytes + 1];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
         {
-            return Problem(StatusCodes.Status401Unauthorized, "Missing or wrong API key", "Fault injection on this node needs the key configured in Faults:ApiKey, sent in the X-Api-Key header.");
+            read += n;
         }
 
-        if (feed.Snapshot.Members.All(m => m.NodeId != nodeId))
-        {
-            return Problem(StatusCodes.Status404NotFound, "Unknown node", $"No node '{nodeId}' is known in the cluster; GET /members lists them.");
-        }
-
-        return null;
+        return read > MaxBodyBytes ? null : buffer[..read];
     }
 
-    private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: status);
+    private static Results<Accepted<FaultAccepted>, ProblemHttpResult> ToResult(HttpResponse response, FaultVerdict verdict)
+    {
+        if (verdict.Accepted)
+        {
+            var order = verdict.Order;
+            return TypedResults.Accepted("/history", new FaultAccepted(verdict.FaultId, order.NodeId, order.Kind?.Name() ?? "recover", order.DurationSeconds));
+        }
+
+        var (status, title) = verdict.Refusal switch
+        {
+            FaultRefusal.UnknownNode => (StatusCodes.Status404NotFound, "Unknown node"),
+            FaultRefusal.NotAccepted => (StatusCodes.Status403Forbidden, "Fault injection not accepted"),
+            FaultRefusal.WrongKey => (StatusCodes.Status401Unauthorized, "Missing or wrong API key"),
+            FaultRefusal.Invalid => (StatusCodes.Status400BadRequest, "Order refused"),
+            FaultRefusal.NotLeader => (StatusCodes.Status409Conflict, "Not the leader"),
+            FaultRefusal.Stale => (StatusCodes.Status409Conflict, "Order dropped"),
+            FaultRefusal.Unavailable => (StatusCodes.Status503ServiceUnavailable, "ZooKeeper unreachable"),
+            _ => (StatusCodes.Status504GatewayTimeout, "No answer from the node"),
+        };
+        if (verdict.Refusal == FaultRefusal.Unavailable)
+        {
+            // An outage, not the caller's mistake: worth trying again shortly.
+            response.Headers.RetryAfter = "5";
+        }
+
+        return Problem(status, title, verdict.Reason!, verdict.FaultId);
+    }
+
+    private static string Quoted(string? value) => value is null ? "missing" : JsonSerializer.Serialize(value.Length > 40 ? value[..40] + "…" : value);
+
+    private static ProblemHttpResult Problem(int status, string title, string detail, string? faultId = null) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: status, extensions: faultId is null ? null : new Dictionary<string, object?> { ["faultId"] = faultId });
 }

@@ -1,3 +1,4 @@
 namespace ClusterDashboard.Api;
 
-public sealed record MemberResponse(string NodeId, string Url, bool IsLeader, string State, DateTimeOffset StartedAt, string Version);
+/// <param name="Url">Its advertised URL; null when it published something other than an absolute http(s) URL.</param>
+public sealed record MemberResponse(string NodeId, string? Url, bool IsLeader, string State, DateTimeOffset StartedAt, string Version);

@@ -1,4 +1,5 @@
 using ClusterDashboard.Coordination;
+using ClusterDashboard.Coordination.Faults;
 
 namespace ClusterDashboard.Api;
 

@@ -1,6 +1,8 @@
 using System.Reflection;
 using ClusterDashboard.Configuration;
 using ClusterDashboard.Coordination;
+using ClusterDashboard.Coordination.Faults;
+using ClusterDashboard.Coordination.Security;
 using Microsoft.Extensions.Options;
 
 namespace ClusterDashboard.Cluster;
@@ -20,16 +22,25 @@ public static class ClusterServiceCollectionExtensions
         {
             var zookeeper = sp.GetRequiredService<IOptions<ZooKeeperOptions>>().Value;
             var cluster = sp.GetRequiredService<IOptions<ClusterOptions>>().Value;
+            var faults = sp.GetRequiredService<IOptions<FaultsOptions>>().Value;
             return new ClusterNode(
                 new ClusterNodeOptions
                 {
                     ConnectString = zookeeper.ConnectString,
                     SessionTimeout = zookeeper.SessionTimeout,
+                    Credentials = string.IsNullOrEmpty(zookeeper.Auth) ? null : ClusterCredentials.Parse(zookeeper.Auth),
                     NodeId = cluster.NodeId,
                     AdvertisedUrl = cluster.AdvertisedUrl,
                     LeadershipPolicy = cluster.LeadershipPolicy,
                     Observer = cluster.Observer,
                     Version = AppVersion,
+                    Faults = new FaultPolicy
+                    {
+                        Enabled = faults.Enabled,
+                        Key = string.IsNullOrEmpty(faults.ApiKey) ? null : new FaultKey(faults.ApiKey),
+                        MaxDurationSeconds = faults.MaxDurationSeconds,
+                        MaxCommandAge = TimeSpan.FromSeconds(faults.MaxCommandAgeSeconds),
+                    },
                 },
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetRequiredService<TimeProvider>());
@@ -38,8 +49,8 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Election);
         services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Observer);
         services.AddSingleton<IFaultCommander>(sp => sp.GetRequiredService<ClusterNode>());
-        services.AddOptions<FaultsOptions>().BindConfiguration(FaultsOptions.Section).ValidateOnStart()
-            .Validate(o => o.MaxDurationSeconds is >= 1 and <= 3600, "Faults:MaxDurationSeconds must be between 1 and 3600.");
+        services.AddOptions<FaultsOptions>().BindConfiguration(FaultsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FaultsOptions>, FaultsOptionsValidator>();
         services.AddHostedService<ClusterNodeService>();
         services.AddSingleton<ClusterEventFeed>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");

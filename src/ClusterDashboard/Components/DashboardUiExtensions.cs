@@ -9,6 +9,7 @@ public static class DashboardUiExtensions
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddScoped<Cluster.FaultKeySession>();
         return services;
     }
 

@@ -18,4 +18,8 @@ public sealed class ClusterOptions
 
     /// <summary>Follow the election without being a candidate.</summary>
     public bool Observer { get; set; }
+
+    /// <summary>Browser origins besides this node's own (its advertised URL, and the address it is browsed at on
+    /// loopback) allowed to open the hub, the page's circuit, and send fault orders, e.g. "https://ops.example.com".</summary>
+    public string[] AllowedOrigins { get; set; } = [];
 }

@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
+using ClusterDashboard.Coordination;
 using Microsoft.Extensions.Options;
 
 namespace ClusterDashboard.Configuration;
 
-internal sealed partial class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
+internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
 {
     public ValidateOptionsResult Validate(string? name, ClusterOptions options)
     {
@@ -12,20 +12,25 @@ internal sealed partial class ClusterOptionsValidator : IValidateOptions<Cluster
         {
             errors.Add("Cluster:NodeId is required, e.g. node-1.");
         }
-        else if (!NodeIdPattern().IsMatch(options.NodeId))
+        else if (!NodeIds.IsValid(options.NodeId))
         {
             // The id becomes a znode name, so only characters safe there are allowed.
             errors.Add($"Cluster:NodeId '{options.NodeId}' may contain only letters, digits, '-' and '_' (at most 64).");
         }
 
-        if (!Uri.TryCreate(options.AdvertisedUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (!NodeUrls.IsValid(options.AdvertisedUrl))
         {
             errors.Add($"Cluster:AdvertisedUrl must be an absolute http or https URL, e.g. http://127.0.0.1:5001; it is '{options.AdvertisedUrl}'.");
         }
 
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (!NodeUrls.IsValid(origin) || new Uri(origin).PathAndQuery != "/")
+            {
+                errors.Add($"Cluster:AllowedOrigins holds '{origin}', which is not an origin such as https://ops.example.com (scheme, host and port only).");
+            }
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex NodeIdPattern();
 }

@@ -9,4 +9,10 @@ public sealed class ZooKeeperOptions
     public string ConnectString { get; set; } = string.Empty;
 
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>"digest:user:password": every session authenticates with it and every znode the cluster creates is
+    /// writable by that identity alone. A secret: never logged, never shown.</summary>
+    public string? Auth { get; set; }
+
+    public override string ToString() => $"ConnectString={ConnectString}, SessionTimeout={SessionTimeout}, Auth={(string.IsNullOrEmpty(Auth) ? "(none)" : "***")}";
 }

@@ -1,3 +1,4 @@
+using ClusterDashboard.Coordination.Security;
 using ClusterDashboard.ZooKeeper;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,12 @@ internal sealed class ZooKeeperOptionsValidator : IValidateOptions<ZooKeeperOpti
         if (options.SessionTimeout < MinTimeout || options.SessionTimeout > MaxTimeout)
         {
             errors.Add($"ZooKeeper:SessionTimeout must be between {MinTimeout} and {MaxTimeout}; it is {options.SessionTimeout}.");
+        }
+
+        // The message says what is wrong with the setting, never what it holds: it is a password.
+        if (!string.IsNullOrEmpty(options.Auth) && !ClusterCredentials.TryParse(options.Auth, out _, out var problem))
+        {
+            errors.Add($"ZooKeeper:Auth {problem}.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -13,24 +13,35 @@ namespace ClusterDashboard.Hubs;
 /// </summary>
 public sealed class ClusterHub(ClusterEventFeed feed, IClusterObserver observer) : Hub
 {
+    /// <summary>A znode's data beyond this is cut (<see cref="TreeNodeMessage.DataTruncated"/>): ours are small JSON,
+    /// and a large one written by another client must not swell every answer.</summary>
+    public const int MaxDataBytes = 1024;
+
+    /// <summary>At most this many znodes, in path order (<see cref="TreeMessage.Truncated"/> says when cut).</summary>
+    public const int MaxNodes = 5000;
+
+    /// <summary>The cluster's own znodes (election, members, status, commands, history, heartbeat), nothing else of
+    /// the ensemble, whatever the connect string's chroot.</summary>
     public TreeMessage GetTree()
     {
         var tree = observer.Tree;
-        return new TreeMessage(
-            tree.Zxid,
-            tree.Nodes.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => new TreeNodeMessage(
-                    kv.Key,
-                    kv.Value.Data.Length == 0 ? null : System.Text.Encoding.UTF8.GetString(kv.Value.Data),
-                    kv.Value.Stat.Version,
-                    kv.Value.Stat.Mzxid,
-                    kv.Value.Stat.EphemeralOwner == 0 ? null : $"0x{kv.Value.Stat.EphemeralOwner:x}"))
-                .ToList());
+        var nodes = tree.Nodes.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Take(MaxNodes)
+            .Select(kv => new TreeNodeMessage(
+                kv.Key,
+                kv.Value.Data.Length == 0 ? null : System.Text.Encoding.UTF8.GetString(kv.Value.Data, 0, Math.Min(kv.Value.Data.Length, MaxDataBytes)),
+                kv.Value.Stat.Version,
+                kv.Value.Stat.Mzxid,
+                kv.Value.Stat.EphemeralOwner == 0 ? null : $"0x{kv.Value.Stat.EphemeralOwner:x}",
+                kv.Value.Data.Length,
+                kv.Value.Data.Length > MaxDataBytes))
+            .ToList();
+        return new TreeMessage(tree.Zxid, nodes, tree.Nodes.Count > MaxNodes);
     }
 
     public SnapshotMessage GetSnapshot()
     {
         var snapshot = feed.Snapshot;
-        return new SnapshotMessage(snapshot.Leader.ToResponse(), snapshot.ToCandidates(), snapshot.ToMembers());
+        return new SnapshotMessage(snapshot.Leader.ToResponse(), snapshot.ToCandidates(), snapshot.ToMembers(), snapshot.ToForeign());
     }
 }

@@ -2,4 +2,5 @@ using ClusterDashboard.Api;
 
 namespace ClusterDashboard.Hubs;
 
-public sealed record SnapshotMessage(LeaderResponse? Leader, IReadOnlyList<CandidateResponse> Election, IReadOnlyList<MemberResponse> Members);
+/// <param name="Foreign">Children of the election parent that are not candidates, with why.</param>
+public sealed record SnapshotMessage(LeaderResponse? Leader, IReadOnlyList<CandidateResponse> Election, IReadOnlyList<MemberResponse> Members, IReadOnlyList<ForeignZnodeResponse> Foreign);

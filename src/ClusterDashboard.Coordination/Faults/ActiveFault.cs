@@ -1,4 +1,4 @@
-namespace ClusterDashboard.Coordination;
+namespace ClusterDashboard.Coordination.Faults;
 
 /// <summary>The fault a node is living through, until <see cref="Until"/> or until healed.</summary>
 public sealed record ActiveFault(string Id, FaultKind Kind, DateTimeOffset Since, DateTimeOffset Until);

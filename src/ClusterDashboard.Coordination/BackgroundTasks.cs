@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace ClusterDashboard.Coordination;
+
+/// <summary>The node's short background jobs (a status write, a history record, carrying out an order): each is
+/// tracked until it ends, its failure is logged, and shutdown waits for all of them, so none outlives the node.</summary>
+internal sealed class BackgroundTasks(ILogger logger)
+{
+    private readonly ConcurrentDictionary<Task, string> _running = new();
+
+    public void Run(string what, Func<Task> work)
+    {
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Background job {Job} failed", what);
+            }
+        });
+        _running[task] = what;
+        task.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for every job started so far (and those they start meanwhile).</summary>
+    public async Task DrainAsync()
+    {
+        while (!_running.IsEmpty)
+        {
+            await Task.WhenAll(_running.Keys).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using ClusterDashboard.ZooKeeper;
+
+namespace ClusterDashboard.Coordination;
+
+/// <summary>A child of the election parent as its stat describes it: when it was created and by which session.</summary>
+public readonly record struct ElectionChild(string Name, long Czxid, long EphemeralOwner);
+
+/// <summary>A child of the election parent that is not a candidate, and why.</summary>
+public sealed record ForeignZnode(string Name, string Reason);
+
+/// <summary>
+/// Which children of the election parent are real candidates, in queue order. ZooKeeper numbers a sequential child
+/// with the parent's count of child creates at that moment, so real candidates' numbers rise with their creation
+/// (czxid) and stay below the number of creates made so far. A child that is not ephemeral, has no number, claims a
+/// number not handed out yet, or is numbered below a candidate created before it was not numbered by ZooKeeper: it
+/// is foreign, shown but never queued, so it can neither lead nor be watched. The participants and the views decide
+/// with this one rule, so a node never believes it leads while the views name another.
+/// </summary>
+public sealed class CandidateQueue
+{
+    private CandidateQueue(IReadOnlyList<(string Name, long Sequence)> candidates, IReadOnlyList<ForeignZnode> foreign)
+    {
+        Candidates = candidates;
+        Foreign = foreign;
+    }
+
+    /// <summary>The real candidates, lowest sequence (the leader) first.</summary>
+    public IReadOnlyList<(string Name, long Sequence)> Candidates { get; }
+
+    public IReadOnlyList<ForeignZnode> Foreign { get; }
+
+    /// <summary>How many children the parent has ever had created, from its stat: cversion counts creates and
+    /// deletes, and creates minus deletes is the number of children left.</summary>
+    public static long CreatesOf(Stat parent)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        return ((long)parent.Cversion + parent.NumChildren) / 2;
+    }
+
+    /// <param name="children">Every child of the parent, read at one point of the server's history.</param>
+    /// <param name="creates">The parent's create count (<see cref="CreatesOf"/>) read no earlier than the children.</param>
+    public static CandidateQueue Build(IEnumerable<ElectionChild> children, long creates)
+    {
+        ArgumentNullException.ThrowIfNull(children);
+        var foreign = new List<ForeignZnode>();
+        var numbered = new List<(ElectionChild Child, long Sequence)>();
+        foreach (var child in children)
+        {
+            if (SequenceNumber.Parse(child.Name) is not { } sequence)
+            {
+                foreign.Add(new ForeignZnode(child.Name, "its name ends in no sequence number"));
+            }
+            else if (child.EphemeralOwner == 0)
+            {
+                foreign.Add(new ForeignZnode(child.Name, "it is not ephemeral, so it outlives any session"));
+            }
+            else if (sequence >= creates)
+            {
+                foreign.Add(new ForeignZnode(child.Name, $"its number {sequence} has not been handed out yet (only {creates} children were ever created)"));
+            }
+            else
+            {
+                numbered.Add((child, sequence));
+            }
+        }
+
+        // Oldest first: a child numbered at or below one created before it cannot have had its number from ZooKeeper.
+        var candidates = new List<(string Name, long Sequence)>(numbered.Count);
+        var highest = -1L;
+        foreach (var (child, sequence) in numbered.OrderBy(n => n.Child.Czxid).ThenBy(n => n.Sequence))
+        {
+            if (sequence > highest)
+            {
+                candidates.Add((child.Name, sequence));
+                highest = sequence;
+            }
+            else
+            {
+                foreign.Add(new ForeignZnode(child.Name, $"it is numbered {sequence} but was created after candidate #{highest}"));
+            }
+        }
+
+        // Created in rising order with rising numbers: the list is in queue order already.
+        return new CandidateQueue(candidates, foreign);
+    }
+
+    /// <summary>The position of <paramref name="name"/> in the queue (0 leads), or -1 if it is not a candidate.</summary>
+    public int IndexOf(string name)
+    {
+        for (var i = 0; i < Candidates.Count; i++)
+        {
+            if (Candidates[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

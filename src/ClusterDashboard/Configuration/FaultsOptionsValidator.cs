@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace ClusterDashboard.Configuration;
+
+internal sealed class FaultsOptionsValidator : IValidateOptions<FaultsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FaultsOptions options)
+    {
+        var errors = new List<string>();
+        if (options.MaxDurationSeconds is < 1 or > 3600)
+        {
+            errors.Add($"Faults:MaxDurationSeconds must be between 1 and 3600; it is {options.MaxDurationSeconds}.");
+        }
+
+        if (options.MaxCommandAgeSeconds is < 1 or > 300)
+        {
+            errors.Add($"Faults:MaxCommandAgeSeconds must be between 1 and 300; it is {options.MaxCommandAgeSeconds}.");
+        }
+
+        // Said without the key itself.
+        if (options.ApiKey is { Length: > 0 and < 8 })
+        {
+            errors.Add("Faults:ApiKey must be at least 8 characters long.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

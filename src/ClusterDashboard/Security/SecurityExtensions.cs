@@ -1,0 +1,37 @@
+using ClusterDashboard.ZooKeeper;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace ClusterDashboard.Security;
+
+public static class SecurityExtensions
+{
+    /// <summary>Errors as problem+json with the right status: a bad request body is the caller's 4xx (not 500), and a
+    /// ZooKeeper outage met deep inside a request is a 503.</summary>
+    public static WebApplicationBuilder AddRequestSafety(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler(o => o.StatusCodeSelector = e => e switch
+        {
+            Microsoft.AspNetCore.Http.BadHttpRequestException bad => bad.StatusCode,
+            ZooKeeperException => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status500InternalServerError,
+        });
+        builder.Services.AddSingleton<OriginPolicy>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Room above RequestLimitsMiddleware's limits, so it, not Kestrel, answers (as problem+json).
+            kestrel.Limits.MaxRequestLineSize = 4 * RequestLimitsMiddleware.MaxUrlBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 2 * RequestLimitsMiddleware.MaxHeaderBytes;
+        });
+        return builder;
+    }
+
+    public static WebApplication UseRequestSafety(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestLimitsMiddleware>();
+        app.UseMiddleware<OriginCheckMiddleware>();
+        return app;
+    }
+}

@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClusterDashboard.Api;
+using ClusterDashboard.Coordination;
+using ClusterDashboard.Testing;
+
+namespace ClusterDashboard.Tests;
+
+/// <summary>
+/// The target decides. Three real nodes with credentials: node-1 accepts faults, node-2 does not (Faults:Enabled is
+/// false), node-3 accepts them only with its own key. Orders reach them through another node's REST API, or as
+/// command znodes written straight into ZooKeeper with the cluster's credentials (kazoo, as a careless operator's
+/// script would); each node applies its own rules to whatever arrives, and records every refusal with its reason.
+/// </summary>
+public sealed class FaultGateTests(StandaloneZooKeeperFixture zookeeper) : IClassFixture<StandaloneZooKeeperFixture>
+{
+    private const string Node3Key = "node-3-key-0c5e27";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    private sealed class Scene(string connectString, DashboardNode open, DashboardNode closed, DashboardNode keyed) : IAsyncDisposable
+    {
+        public string ConnectString => connectString;
+
+        public DashboardNode Open => open;
+
+        public DashboardNode Closed => closed;
+
+        public DashboardNode Keyed => keyed;
+
+        public async ValueTask DisposeAsync()
+        {
+            await keyed.DisposeAsync();
+            await closed.DisposeAsync();
+            await open.DisposeAsync();
+        }
+    }
+
+    private async Task<Scene> StartAsync(string name)
+    {
+        var connectString = zookeeper.ConnectString + TestPaths.Unique(name);
+        var scene = new Scene(
+            connectString,
+            new DashboardNode("node-1", connectString, TimeSpan.FromSeconds(4), new Dictionary<string, string?> { ["Faults:Enabled"] = "true" }).Start(),
+            new DashboardNode("node-2", connectString, TimeSpan.FromSeconds(4), new Dictionary<string, string?> { ["Faults:Enabled"] = "false" }).Start(),
+            new DashboardNode("node-3", connectString, TimeSpan.FromSeconds(4), new Dictionary<string, string?> { ["Faults:Enabled"] = "true", ["Faults:ApiKey"] = Node3Key }).Start());
+        await Eventually.UntilAsync(
+            async ct => (await scene.Open.Http.GetFromJsonAsync<MemberResponse[]>(new Uri("/members", UriKind.Relative), Json, ct))!.Length == 3
+                && await scene.Open.Http.GetLeaderAsync(ct) is not null,
+            Deadline,
+            "three members and a leader");
+        // Each node publishes what it accepts; node-1's page and API answer from it.
+        await Eventually.UntilAsync(_ => Task.FromResult(scene.Open.Observer.Current.Members.Count(m => m.Faults is not null) == 3), Deadline, "every node published its fault policy");
+        return scene;
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> OrderAsync(DashboardNode via, string target, object body, string? key = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/nodes/{target}/faults", UriKind.Relative)) { Content = JsonContent.Create(body) };
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
+
+        using var response = await via.Http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    private static async Task<NodeResponse> NodeAsync(DashboardNode node) =>
+        (await node.Http.GetFromJsonAsync<NodeResponse>(new Uri("/node", UriKind.Relative), Json))!;
+
+    /// <summary>The target's verdict on an order, once it is in the history.</summary>
+    private static Task<FaultEntry> VerdictAsync(DashboardNode reader, Func<FaultEntry, bool> match, string because) =>
+        Eventually.UntilAsync(
+            async ct => (await reader.Http.GetFromJsonAsync<ClusterHistory>(new Uri("/history", UriKind.Relative), Json, ct))!.Faults.FirstOrDefault(match),
+            f => f is not null,
+            Deadline,
+            because)!;
+
+    // A command as a node writes one, written by hand with the cluster's credentials.
+    private static Task<string> WriteCommandAsync(string connectString, string target, string commandJson) =>
+        ExternalClient.KazooAsync(connectString, $$"""
+            from kazoo.security import make_digest_acl
+            zk.ensure_path("/commands/{{target}}")
+            zk.create("/commands/{{target}}/cmd-", {{JsonSerializer.Serialize(commandJson)}}.encode(), sequence=True, acl=[make_digest_acl("{{TestCredentials.User}}", "{{TestCredentials.Password}}", all=True)])
+            """, $"{TestCredentials.User}:{TestCredentials.Password}");
+
+    private static string Command(string id, string target, string kind, long durationSeconds) =>
+        $$"""{"id":"{{id}}","nodeId":"{{target}}","kind":"{{kind}}","durationSeconds":{{durationSeconds}},"issuedAt":"{{DateTimeOffset.UtcNow:O}}","issuedBy":"node-1"}""";
+
+    [Fact]
+    public async Task A_node_with_injection_off_refuses_an_order_through_another_nodes_api_at_once_and_one_written_into_zookeeper()
+    {
+        await using var scene = await StartAsync("gate-off");
+
+        var (status, problem) = await OrderAsync(scene.Open, "node-2", new { kind = "crash", durationSeconds = 30 });
+        await WriteCommandAsync(scene.ConnectString, "node-2", Command("f-0ff0ff", "node-2", "crash", 30));
+        var verdict = await VerdictAsync(scene.Open, f => f.Id == "f-0ff0ff", "node-2 decided on the command written into ZooKeeper");
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("node-2 does not accept fault injection.", problem.GetProperty("detail").GetString());
+        Assert.False(verdict.CarriedOut);
+        Assert.Equal(Coordination.Faults.FaultRefusal.NotAccepted, verdict.Refusal);
+        Assert.Contains("Faults:Enabled is false", verdict.Reason, StringComparison.Ordinal);
+        var node2 = await NodeAsync(scene.Closed);
+        Assert.Null(node2.Fault);
+        Assert.Contains(node2.State, new[] { LeadershipState.Leader, LeadershipState.Follower });
+        Assert.Empty(scene.Closed.Observer.Tree.ChildrenOf("/commands/node-2")); // claimed and removed, not left to fire later
+    }
+
+    [Fact]
+    public async Task A_node_with_a_key_refuses_orders_without_it_or_with_another_and_carries_out_the_one_with_it()
+    {
+        await using var scene = await StartAsync("gate-key");
+        var order = new { kind = "partition", durationSeconds = 1 };
+
+        var (missing, missingProblem) = await OrderAsync(scene.Open, "node-3", order);
+        var (wrong, wrongProblem) = await OrderAsync(scene.Open, "node-3", order, "a-guess-0000");
+        var (right, accepted) = await OrderAsync(scene.Open, "node-3", order, Node3Key);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, missing);
+        Assert.Contains("accepts faults only with its API key", missingProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // node-1 cannot tell node-3's key: node-3 itself refused it, and says so in the history.
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong);
+        Assert.Equal("the order did not carry node-3's API key", wrongProblem.GetProperty("detail").GetString());
+        var refused = await VerdictAsync(scene.Open, f => f.Id == wrongProblem.GetProperty("faultId").GetString(), "the refusal is in the history");
+        Assert.Equal(Coordination.Faults.FaultRefusal.WrongKey, refused.Refusal);
+        Assert.Equal(HttpStatusCode.Accepted, right);
+        var carried = await VerdictAsync(scene.Open, f => f.Id == accepted.GetProperty("faultId").GetString(), "the partition is in the history");
+        Assert.True(carried.CarriedOut);
+        Assert.Equal("node-1", carried.IssuedBy);
+    }
+
+    [Fact]
+    public async Task Absurd_durations_and_unknown_kinds_are_refused_cleanly_and_the_leader_goes_on_leading()
+    {
+        await using var scene = await StartAsync("gate-absurd");
+        var target = scene.Open; // accepts faults without a key
+        var leader = (await scene.Open.Http.GetLeaderAsync())!;
+
+        var (status, problem) = await OrderAsync(scene.Keyed, target.NodeId, new { kind = "pause", durationSeconds = int.MaxValue });
+        await WriteCommandAsync(scene.ConnectString, target.NodeId, Command("f-b16b16", target.NodeId, "pause", int.MaxValue));
+        await WriteCommandAsync(scene.ConnectString, target.NodeId, Command("f-c0ffee", target.NodeId, "crash,pause", 5));
+        await WriteCommandAsync(scene.ConnectString, target.NodeId, Command("f-0dd0dd", target.NodeId, "crash", -5));
+        var huge = await VerdictAsync(scene.Open, f => f.Id == "f-b16b16", "the huge pause was decided on");
+        var listed = await VerdictAsync(scene.Open, f => f.Id == "f-c0ffee", "the listed kinds were decided on");
+        var negative = await VerdictAsync(scene.Open, f => f.Id == "f-0dd0dd", "the negative duration was decided on");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("between 1 and 600", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("between 1 and 600", huge.Reason, StringComparison.Ordinal);
+        Assert.Contains("unknown kind 'crash,pause'", listed.Reason, StringComparison.Ordinal);
+        Assert.Contains("between 1 and 600", negative.Reason, StringComparison.Ordinal);
+        Assert.All(new[] { huge, listed, negative }, f => Assert.Equal(Coordination.Faults.FaultRefusal.Invalid, f.Refusal));
+        Assert.Null((await NodeAsync(target)).Fault);
+        // The same candidate leads: nothing reached a timer, no reconnect, no new session anywhere.
+        Assert.Equal(leader.Znode, (await scene.Open.Http.GetLeaderAsync())!.Znode);
+    }
+
+    [Fact]
+    public async Task A_command_left_behind_while_a_node_was_down_is_dropped_when_it_starts_not_run()
+    {
+        await using var scene = await StartAsync("gate-stale");
+        await WriteCommandAsync(scene.ConnectString, "node-4", Command("f-1eff0e", "node-4", "crash", 30));
+
+        await using var node4 = new DashboardNode("node-4", scene.ConnectString, TimeSpan.FromSeconds(4), new Dictionary<string, string?> { ["Faults:Enabled"] = "true" }).Start();
+        var verdict = await VerdictAsync(scene.Open, f => f.Id == "f-1eff0e", "node-4 decided on the old command");
+        await Eventually.UntilAsync(async _ => (await NodeAsync(node4)).State == LeadershipState.Follower, Deadline, "node-4 joins the election");
+
+        Assert.Equal(Coordination.Faults.FaultRefusal.Stale, verdict.Refusal);
+        Assert.Contains("before this node was listening", verdict.Reason, StringComparison.Ordinal);
+        Assert.Null((await NodeAsync(node4)).Fault);
+    }
+
+    [Fact]
+    public async Task The_same_command_written_twice_runs_once()
+    {
+        await using var scene = await StartAsync("gate-replay");
+        await WriteCommandAsync(scene.ConnectString, "node-1", Command("f-2e91a7", "node-1", "partition", 1));
+        var first = await VerdictAsync(scene.Open, f => f.Id == "f-2e91a7", "the first copy was decided on");
+
+        await WriteCommandAsync(scene.ConnectString, "node-1", Command("f-2e91a7", "node-1", "partition", 1));
+        var second = await VerdictAsync(scene.Open, f => f.Id == "f-2e91a7" && f.InjectedAt > first.InjectedAt, "the second copy was decided on");
+
+        Assert.True(first.CarriedOut, first.Reason);
+        Assert.Equal(Coordination.Faults.FaultRefusal.Stale, second.Refusal);
+        Assert.Contains("seen before", second.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resign_aimed_at_a_follower_is_a_409_and_at_the_leader_it_hands_over()
+    {
+        await using var scene = await StartAsync("gate-resign");
+        var leader = (await scene.Open.Http.GetLeaderAsync())!;
+        var follower = leader.NodeId == "node-1" ? "node-3" : "node-1"; // both accept faults
+
+        var (toFollower, problem) = await OrderAsync(scene.Open, follower, new { kind = "resign" }, Node3Key);
+        var (toLeader, _) = leader.NodeId == "node-2"
+            ? (HttpStatusCode.Forbidden, default(JsonElement)) // node-2 takes no orders at all; tested above
+            : await OrderAsync(scene.Open, leader.NodeId, new { kind = "resign" }, Node3Key);
+
+        Assert.Equal(HttpStatusCode.Conflict, toFollower);
+        Assert.Equal($"{follower} does not lead, so it cannot resign; {leader.NodeId} leads.", problem.GetProperty("detail").GetString());
+        if (leader.NodeId != "node-2")
+        {
+            Assert.Equal(HttpStatusCode.Accepted, toLeader);
+            await Eventually.UntilAsync(async ct => (await scene.Open.Http.GetLeaderAsync(ct))?.Znode is { } z && z != leader.Znode, Deadline, "another candidate leads");
+        }
+    }
+}
