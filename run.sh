@@ -12,6 +12,7 @@ zk_base_port=2181
 session_timeout=5
 run_dir=.run
 logs=""
+zk_auth=""
 
 usage() {
   cat <<USAGE
@@ -22,6 +23,10 @@ Usage: ./run.sh [options]
   --zk-base-port P      first ZooKeeper client port (default 2181)
   --session-timeout S   ZooKeeper session timeout in seconds (default 5)
   --logs DIR            where logs go (default .run/logs)
+  --zk-auth digest:USER:PASSWORD
+                        the cluster's ZooKeeper credentials (default: user clusterdashboard with a new random
+                        password, kept in .run/env); every znode the cluster creates is writable by them alone
+  --no-zk-auth          run without credentials: every znode is open to any client (not for shared ensembles)
 Ctrl-C (or SIGTERM) stops everything this script started.
 USAGE
 }
@@ -34,6 +39,8 @@ while [ $# -gt 0 ]; do
     --zk-base-port) zk_base_port="$2"; shift 2 ;;
     --session-timeout) session_timeout="$2"; shift 2 ;;
     --logs) logs="$2"; shift 2 ;;
+    --zk-auth) zk_auth="$2"; shift 2 ;;
+    --no-zk-auth) zk_auth="none"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "error: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -43,6 +50,12 @@ case "$zk_servers" in 1|3) ;; *) echo "error: --zk must be 1 or 3, not '$zk_serv
 [[ "$session_timeout" =~ ^[0-9]+$ ]] && [ "$session_timeout" -ge 1 ] && [ "$session_timeout" -le 60 ] \
   || { echo "error: --session-timeout must be 1..60 seconds, not '$session_timeout'" >&2; exit 2; }
 logs="${logs:-$run_dir/logs}"
+case "$zk_auth" in
+  "") zk_auth="digest:clusterdashboard:$(head -c 18 /dev/urandom | base64 | tr '+/' 'xy')" ;;
+  none) zk_auth="" ;;
+  digest:?*:?*) ;;
+  *) echo "error: --zk-auth must be digest:USER:PASSWORD" >&2; exit 2 ;;
+esac
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -133,13 +146,16 @@ for i in $(seq 1 "$zk_servers"); do
   echo "   127.0.0.1:$port $(four_letter "$port" srvr | grep '^Mode:')"
 done
 
-# What each node is started with; scripts/start-node.sh reads the same file to start one by hand.
-cat >"$run_dir/env" <<ENV
+# What each node is started with; scripts/start-node.sh reads the same file to start one by hand. It holds the
+# cluster's ZooKeeper password, so only this user may read it.
+(umask 077 && cat >"$run_dir/env" <<ENV
 ZK_CONNECT=$connect
+ZK_AUTH=$(printf %q "$zk_auth")
 SESSION_TIMEOUT=$session_timeout
 BASE_PORT=$base_port
 LOGS=$logs
 ENV
+)
 
 echo "== starting $nodes node(s)"
 for i in $(seq 1 "$nodes"); do
@@ -161,6 +177,11 @@ for i in $(seq 1 "$nodes"); do
 done
 echo
 echo "   ZooKeeper    $connect"
+if [ -n "$zk_auth" ]; then
+  echo "   credentials  ${zk_auth%:*}:… (ZK_AUTH in $run_dir/env; zkCli: addauth digest USER:PASSWORD)"
+else
+  echo "   credentials  none: every znode of the cluster is open to any client"
+fi
 echo "   logs         $logs/"
 echo "   leader       curl http://127.0.0.1:$base_port/leader"
 echo "   kill a node  kill -9 \$(cat $pids_dir/node-1.pid)"

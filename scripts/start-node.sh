@@ -12,6 +12,8 @@ port=$((BASE_PORT + n - 1))
 echo $$ >".run/pids/node-$n.pid"
 cd .run/app
 export ZooKeeper__ConnectString="$ZK_CONNECT"
+# The cluster's credentials come through the environment, never the command line (which any user can read).
+if [ -n "${ZK_AUTH:-}" ]; then export ZooKeeper__Auth="$ZK_AUTH"; else unset ZooKeeper__Auth; fi
 export ZooKeeper__SessionTimeout="$(printf "00:%02d:%02d" $((SESSION_TIMEOUT / 60)) $((SESSION_TIMEOUT % 60)))"
 export Cluster__NodeId="node-$n"
 export Cluster__AdvertisedUrl="http://127.0.0.1:$port"

@@ -189,6 +189,31 @@ public sealed class FaultGateTests(StandaloneZooKeeperFixture zookeeper) : IClas
     }
 
     [Fact]
+    public async Task An_order_while_the_node_cannot_reach_zookeeper_is_a_503_with_retry_after_not_a_500()
+    {
+        await using var ensemble = await ZooKeeperCluster.StartAsync(1);
+        await using var node = new DashboardNode("node-1", ensemble.ConnectString, TimeSpan.FromSeconds(4), new Dictionary<string, string?> { ["Faults:Enabled"] = "true" }).Start();
+        await Eventually.UntilAsync(async ct => await node.Http.GetLeaderAsync(ct) is not null, Deadline, "node-1 leads");
+
+        await ensemble.KillAllAsync();
+        using var response = await Eventually.UntilAsync(
+            async ct =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/nodes/node-1/faults", UriKind.Relative)) { Content = JsonContent.Create(new { kind = "crash", durationSeconds = 5 }) };
+                return await node.Http.SendAsync(request, ct);
+            },
+            r => r.StatusCode != HttpStatusCode.Accepted,
+            Deadline,
+            "the order is refused for the outage");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Contains("ZooKeeper", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Resign_aimed_at_a_follower_is_a_409_and_at_the_leader_it_hands_over()
     {
         await using var scene = await StartAsync("gate-resign");

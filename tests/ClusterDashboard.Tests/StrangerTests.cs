@@ -195,6 +195,40 @@ public sealed class StrangerTests(StandaloneZooKeeperFixture zookeeper) : IClass
         Assert.DoesNotContain(node.Observer.Tree.Nodes.Keys, p => p is "/secret" or "/big" or "/" or "/electionary");
     }
 
+    [Fact]
+    public async Task On_a_cluster_left_open_a_forged_candidate_ahead_of_the_queue_is_never_the_leader_any_node_answers()
+    {
+        // The review's attack, on a cluster run without credentials (where anyone may write): a plain ephemeral named
+        // to sort first, with a payload naming the attacker's URL.
+        var connectString = zookeeper.ConnectString + TestPaths.Unique("forged-open");
+        var open = new Dictionary<string, string?> { ["ZooKeeper:Auth"] = null, ["Faults:Enabled"] = "true" };
+        await using var first = await StartedAsync(connectString, "node-1", settings: open);
+        await using var second = await StartedAsync(connectString, "node-2", settings: open);
+        var leader = (await first.Http.GetLeaderAsync())!;
+
+        using var forger = ExternalClient.StartKazoo(connectString, """
+            zk.create("/election/_a-n_0000000000", b'{"nodeId":"evil","url":"http://evil.example:6666"}', ephemeral=True)
+            print("forged")
+            """);
+        Assert.Equal("forged", await forger.StandardOutput.ReadLineAsync());
+        foreach (var node in new[] { first, second })
+        {
+            var foreign = await Eventually.UntilAsync(
+                async ct => await node.Http.GetFromJsonAsync<Api.ForeignZnodeResponse[]>(new Uri("/election/foreign", UriKind.Relative), ct),
+                f => f is { Length: 1 },
+                Deadline,
+                $"{node.NodeId} lists the forged znode as foreign");
+            Assert.Equal("_a-n_0000000000", foreign![0].Znode);
+            Assert.Equal(leader, await node.Http.GetLeaderAsync());
+        }
+
+        var leaderNode = leader.NodeId == first.NodeId ? first : second;
+        Assert.Equal("leader", (await leaderNode.Http.GetFromJsonAsync<JsonElement>(new Uri("/node", UriKind.Relative))).GetProperty("state").GetString());
+        Assert.DoesNotContain(await first.Http.GetStringAsync(new Uri("/election", UriKind.Relative)), "evil", StringComparison.Ordinal);
+        await forger.StandardInput.WriteLineAsync();
+        await forger.StandardInput.FlushAsync();
+    }
+
     [Theory]
     [InlineData("http://evil.example")]
     [InlineData("null")]

@@ -58,17 +58,17 @@ public sealed class FaultCommandBus
     public async Task<FaultVerdict> OrderAsync(FaultOrder order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
-        var id = FaultIds.New();
         if (CheckAtOnce(order) is { } refused)
         {
-            return FaultVerdict.Refused(id, order, refused.Refusal, refused.Reason);
+            return FaultVerdict.Refused(null, order, refused.Refusal, refused.Reason);
         }
 
         if (_observer.Client is not { State: ConnectionState.Connected } zk)
         {
-            return FaultVerdict.Refused(id, order, FaultRefusal.Unavailable, $"{Self} cannot reach ZooKeeper right now, so it cannot pass the order on.");
+            return FaultVerdict.Refused(null, order, FaultRefusal.Unavailable, $"{Self} cannot reach ZooKeeper right now, so it cannot pass the order on.");
         }
 
+        var id = FaultIds.New();
         var command = new FaultCommand(id, order.NodeId, order.Kind?.Name(), order.DurationSeconds ?? 0, _time.GetUtcNow(), Self);
         if (order.ApiKey is { } key)
         {
@@ -88,7 +88,7 @@ public sealed class FaultCommandBus
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoAuth)
             {
-                return FaultVerdict.Refused(id, order, FaultRefusal.Unavailable, $"{Self} may not write fault orders in ZooKeeper (NoAuth): its ZooKeeper:Auth is not the cluster's.");
+                return FaultVerdict.Refused(null, order, FaultRefusal.Unavailable, $"{Self} may not write fault orders in ZooKeeper (NoAuth): its ZooKeeper:Auth is not the cluster's.");
             }
             catch (ZooKeeperException e)
             {

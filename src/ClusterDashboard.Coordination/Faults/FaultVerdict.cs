@@ -30,11 +30,13 @@ public enum FaultRefusal
 }
 
 /// <summary>What became of an order: carried out by its target, or refused, and why in a sentence.</summary>
-public sealed record FaultVerdict(string FaultId, FaultOrder Order, FaultRefusal? Refusal, string? Reason)
+/// <param name="FaultId">The order's id once it was passed on (the history lists it under that id); null for one
+/// refused before it left this node.</param>
+public sealed record FaultVerdict(string? FaultId, FaultOrder Order, FaultRefusal? Refusal, string? Reason)
 {
     public bool Accepted => Refusal is null;
 
     public static FaultVerdict Done(string faultId, FaultOrder order) => new(faultId, order, null, null);
 
-    public static FaultVerdict Refused(string faultId, FaultOrder order, FaultRefusal refusal, string reason) => new(faultId, order, refusal, reason);
+    public static FaultVerdict Refused(string? faultId, FaultOrder order, FaultRefusal refusal, string reason) => new(faultId, order, refusal, reason);
 }

@@ -121,7 +121,7 @@ public static class FaultsApi
         if (verdict.Accepted)
         {
             var order = verdict.Order;
-            return TypedResults.Accepted("/history", new FaultAccepted(verdict.FaultId, order.NodeId, order.Kind?.Name() ?? "recover", order.DurationSeconds));
+            return TypedResults.Accepted("/history", new FaultAccepted(verdict.FaultId!, order.NodeId, order.Kind?.Name() ?? "recover", order.DurationSeconds));
         }
 
         var (status, title) = verdict.Refusal switch

@@ -1,0 +1,60 @@
+using System.Collections.Frozen;
+using System.Text;
+using ClusterDashboard.ZooKeeper;
+
+namespace ClusterDashboard.Coordination.Tests;
+
+/// <summary>What the view makes of znodes anyone with write access could have written.</summary>
+public sealed class ClusterSnapshotBuilderTests
+{
+    private static readonly ClusterNodeOptions Options = new() { ConnectString = "127.0.0.1:1", NodeId = "node-1", AdvertisedUrl = "http://n1" };
+
+    private static NodeData Node(string json, long czxid = 10, long owner = 0x42, int cversion = 0, int children = 0) =>
+        new(Encoding.UTF8.GetBytes(json), new Stat(czxid, czxid, 0, 0, 0, cversion, 0, owner, json.Length, children, czxid));
+
+    private static ClusterSnapshot Build(params (string Path, NodeData Node)[] nodes) =>
+        ClusterSnapshotBuilder.Build(Options, new TreeSnapshot(100, nodes.ToFrozenDictionary(n => n.Path, n => n.Node, StringComparer.Ordinal)), DateTimeOffset.UnixEpoch);
+
+    [Theory]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("data:text/html,<script>alert(1)</script>")]
+    [InlineData("//evil.example/x")]
+    [InlineData("not a url")]
+    public void A_member_url_that_is_not_absolute_http_is_not_passed_on(string url)
+    {
+        var snapshot = Build(
+            ("/members", Node("", owner: 0)),
+            ("/members/node-2", Node($$"""{"nodeId":"node-2","url":"{{url}}","startedAt":"2026-12-01T00:00:00Z","version":"1","state":"follower"}""")));
+
+        Assert.Null(Assert.Single(snapshot.Members).Url);
+    }
+
+    [Fact]
+    public void A_member_or_status_speaks_only_for_the_node_it_is_named_after()
+    {
+        var snapshot = Build(
+            ("/members", Node("", owner: 0)),
+            ("/members/node-2", Node("""{"nodeId":"node-2","url":"http://n2","startedAt":"2026-12-01T00:00:00Z","version":"1","state":"follower"}""")),
+            ("/members/evil", Node("""{"nodeId":"node-2","url":"http://evil.example","startedAt":"2026-12-01T00:00:00Z","version":"1","state":"leader"}""")),
+            ("/status", Node("", owner: 0)),
+            ("/status/x", Node("""{"nodeId":"node-2","url":"http://evil.example","state":"crashed","faultId":"f-1","policy":"standard","at":"2026-12-01T00:00:00Z"}""")));
+
+        var member = Assert.Single(snapshot.Members);
+        Assert.Equal("http://n2", member.Url);
+        Assert.Equal("follower", member.State);
+    }
+
+    [Fact]
+    public void A_candidate_payload_naming_a_bad_url_or_no_valid_node_id_names_nobody()
+    {
+        var snapshot = Build(
+            ("/election", Node("", owner: 0, cversion: 2, children: 2)),
+            ("/election/_c_a-n_0000000000", Node("""{"nodeId":"node-9","url":"javascript:alert(1)"}""", czxid: 11)),
+            ("/election/_c_b-n_0000000001", Node("""{"nodeId":"bad id!","url":"http://evil.example"}""", czxid: 12)));
+
+        Assert.Equal("node-9", snapshot.Leader!.NodeId);
+        Assert.Null(snapshot.Leader.Url);
+        Assert.Null(snapshot.Candidates[1].NodeId);
+        Assert.Null(snapshot.Candidates[1].Url);
+    }
+}
