@@ -31,7 +31,8 @@ internal sealed class CandidateStatCache(string electionPath)
         _unread.Clear();
         _unread.AddRange(names.Where(n => !_known.ContainsKey(n)));
         var explained = _creates >= 0 && creates - _creates == _unread.Count;
-        _creates = creates;
+        // Until a read succeeds the count is unknown: a pass that fails half way makes the next one read everything.
+        _creates = -1;
         if (!explained)
         {
             _known.Clear();
@@ -39,6 +40,7 @@ internal sealed class CandidateStatCache(string electionPath)
             _unread.Clear();
         }
 
+        _creates = creates;
         return [.. _known.Values];
     }
 
@@ -47,8 +49,11 @@ internal sealed class CandidateStatCache(string electionPath)
     {
         if (_unread.Count > 0)
         {
+            var creates = _creates;
+            _creates = -1;
             await ReadAsync(zk, _unread, cancellationToken).ConfigureAwait(false);
             _unread.Clear();
+            _creates = creates;
         }
     }
 

@@ -2,6 +2,7 @@ using ClusterDashboard.Coordination;
 using ClusterDashboard.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,8 +14,12 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    public DashboardNode(string nodeId, string connectString, TimeSpan? sessionTimeout = null, IReadOnlyDictionary<string, string?>? extraSettings = null, LogLevel? captureLogsFrom = null)
+    private readonly TimeProvider? _clock;
+
+    /// <param name="clock">The node's clock, when a test wants it to differ from the machine's.</param>
+    public DashboardNode(string nodeId, string connectString, TimeSpan? sessionTimeout = null, IReadOnlyDictionary<string, string?>? extraSettings = null, LogLevel? captureLogsFrom = null, TimeProvider? clock = null)
     {
+        _clock = clock;
         Logs = new CapturedLogs(captureLogsFrom ?? LogLevel.Warning);
         NodeId = nodeId;
         Port = LoopbackPort.Next();
@@ -65,6 +70,10 @@ internal sealed class DashboardNode : WebApplicationFactory<Program>
             logging.SetMinimumLevel(level).AddFilter("Microsoft.AspNetCore", Logs.MinimumLevel < LogLevel.Warning ? Logs.MinimumLevel : LogLevel.Error);
             logging.AddProvider(Logs);
         });
+        if (_clock is { } clock)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
     }
 
     public override async ValueTask DisposeAsync()

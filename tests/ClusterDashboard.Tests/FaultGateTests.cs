@@ -174,6 +174,27 @@ public sealed class FaultGateTests(StandaloneZooKeeperFixture zookeeper) : IClas
     }
 
     [Fact]
+    public async Task An_order_that_reaches_its_target_later_than_the_age_limit_is_dropped_not_run()
+    {
+        await using var scene = await StartAsync("gate-late");
+        // node-4's clock runs a minute ahead: every order it sees is a minute old by it, as one that waited that
+        // long to be heard would be.
+        await using var node4 = new DashboardNode("node-4", scene.ConnectString, TimeSpan.FromSeconds(4), new Dictionary<string, string?> { ["Faults:Enabled"] = "true" }, clock: new ShiftedClock(TimeSpan.FromMinutes(1))).Start();
+        await Eventually.UntilAsync(_ => Task.FromResult(scene.Open.Observer.Current.Members.Any(m => m.NodeId == "node-4" && m.Faults is not null)), Deadline, "node-4 published its policy");
+
+        var (status, problem) = await OrderAsync(scene.Open, "node-4", new { kind = "crash", durationSeconds = 30 });
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Contains("orders older than 10 s are dropped", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Null((await NodeAsync(node4)).Fault);
+    }
+
+    private sealed class ShiftedClock(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + ahead;
+    }
+
+    [Fact]
     public async Task The_same_command_written_twice_runs_once()
     {
         await using var scene = await StartAsync("gate-replay");
