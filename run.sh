@@ -13,6 +13,7 @@ session_timeout=5
 run_dir=.run
 logs=""
 zk_auth=""
+chroot=/clusterdashboard
 
 usage() {
   cat <<USAGE
@@ -27,6 +28,7 @@ Usage: ./run.sh [options]
                         the cluster's ZooKeeper credentials (default: user clusterdashboard with a new random
                         password, kept in .run/env); every znode the cluster creates is writable by them alone
   --no-zk-auth          run without credentials: every znode is open to any client (not for shared ensembles)
+  --chroot PATH         the cluster's own subtree in ZooKeeper (default /clusterdashboard; / for the root)
 Ctrl-C (or SIGTERM) stops everything this script started.
 USAGE
 }
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
     --logs) logs="$2"; shift 2 ;;
     --zk-auth) zk_auth="$2"; shift 2 ;;
     --no-zk-auth) zk_auth="none"; shift ;;
+    --chroot) chroot="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "error: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -50,6 +53,8 @@ case "$zk_servers" in 1|3) ;; *) echo "error: --zk must be 1 or 3, not '$zk_serv
 [[ "$session_timeout" =~ ^[0-9]+$ ]] && [ "$session_timeout" -ge 1 ] && [ "$session_timeout" -le 60 ] \
   || { echo "error: --session-timeout must be 1..60 seconds, not '$session_timeout'" >&2; exit 2; }
 logs="${logs:-$run_dir/logs}"
+[[ "$chroot" =~ ^(/[A-Za-z0-9_.-]+)+$|^/$ ]] || { echo "error: --chroot must be a path like /clusterdashboard, not '$chroot'" >&2; exit 2; }
+[ "$chroot" = / ] && chroot=""
 case "$zk_auth" in
   "") zk_auth="digest:clusterdashboard:$(head -c 18 /dev/urandom | base64 | tr '+/' 'xy')" ;;
   none) zk_auth="" ;;
@@ -123,7 +128,8 @@ for i in $(seq 1 "$zk_servers"); do
     echo "clientPort=$((zk_base_port + i - 1))"
     echo "clientPortAddress=127.0.0.1"
     echo "admin.enableServer=false"
-    echo "4lw.commands.whitelist=*"
+    # The words the dashboard and this script use; not dump, which lists every session of the ensemble.
+    echo "4lw.commands.whitelist=srvr,stat,mntr,cons,conf,ruok,wchs"
     echo "maxClientCnxns=0"
     if [ "$zk_servers" -gt 1 ]; then
       for j in $(seq 1 "$zk_servers"); do
@@ -149,7 +155,7 @@ done
 # What each node is started with; scripts/start-node.sh reads the same file to start one by hand. It holds the
 # cluster's ZooKeeper password, so only this user may read it.
 (umask 077 && cat >"$run_dir/env" <<ENV
-ZK_CONNECT=$connect
+ZK_CONNECT=$connect$chroot
 ZK_AUTH=$(printf %q "$zk_auth")
 SESSION_TIMEOUT=$session_timeout
 BASE_PORT=$base_port
@@ -176,7 +182,7 @@ for i in $(seq 1 "$nodes"); do
   echo "   node-$i  http://127.0.0.1:$((base_port + i - 1))/"
 done
 echo
-echo "   ZooKeeper    $connect"
+echo "   ZooKeeper    $connect$chroot"
 if [ -n "$zk_auth" ]; then
   echo "   credentials  ${zk_auth%:*}:… (ZK_AUTH in $run_dir/env; zkCli: addauth digest USER:PASSWORD)"
 else

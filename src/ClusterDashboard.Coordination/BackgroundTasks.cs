@@ -29,12 +29,13 @@ internal sealed class BackgroundTasks(ILogger logger)
         task.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Waits for every job started so far (and those they start meanwhile).</summary>
-    public async Task DrainAsync()
+    /// <summary>Waits for every job started so far (and those they start meanwhile), or until
+    /// <paramref name="cancellationToken"/> gives up on them.</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
     {
         while (!_running.IsEmpty)
         {
-            await Task.WhenAll(_running.Keys).ConfigureAwait(false);
+            await Task.WhenAll(_running.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -2,19 +2,17 @@ using ClusterDashboard.ZooKeeper;
 
 namespace ClusterDashboard.Coordination;
 
-/// <summary>A child of the election parent as its stat describes it: when it was created and by which session.</summary>
-public readonly record struct ElectionChild(string Name, long Czxid, long EphemeralOwner);
-
-/// <summary>A child of the election parent that is not a candidate, and why.</summary>
-public sealed record ForeignZnode(string Name, string Reason);
-
 /// <summary>
 /// Which children of the election parent are real candidates, in queue order. ZooKeeper numbers a sequential child
 /// with the parent's count of child creates at that moment, so real candidates' numbers rise with their creation
-/// (czxid) and stay below the number of creates made so far. A child that is not ephemeral, has no number, claims a
-/// number not handed out yet, or is numbered below a candidate created before it was not numbered by ZooKeeper: it
-/// is foreign, shown but never queued, so it can neither lead nor be watched. The participants and the views decide
-/// with this one rule, so a node never believes it leads while the views name another.
+/// (czxid), and a child numbered n leaves room after it for every child created since: n + 1 + (children created
+/// after it) is at most the creates made so far. A child that is not ephemeral, has no number, claims a number the
+/// creates since do not leave room for, or is numbered below a candidate created before it was not numbered by
+/// ZooKeeper: it is foreign, shown but never queued, so it can neither lead nor be watched. The participants and
+/// the views decide with this one rule, so a node never believes it leads while the views name another.
+/// <para>Of two children out of order the older is kept: a forgery then counts at most as a candidate that joined
+/// when it was made, never ahead of one already queued. A later create can still make an older forgery fit and
+/// unseat a younger candidate; the leader watches the queue, so it finds out with that very change.</para>
 /// </summary>
 public sealed class CandidateQueue
 {
@@ -37,15 +35,20 @@ public sealed class CandidateQueue
         return ((long)parent.Cversion + parent.NumChildren) / 2;
     }
 
-    /// <param name="children">Every child of the parent, read at one point of the server's history.</param>
+    /// <param name="children">Children of the parent, read at one point of the server's history.</param>
     /// <param name="creates">The parent's create count (<see cref="CreatesOf"/>) read no earlier than the children.</param>
-    public static CandidateQueue Build(IEnumerable<ElectionChild> children, long creates)
+    /// <param name="newerUnread">Further children, known only to be younger than every one in
+    /// <paramref name="children"/>: they are not judged, only counted as created after them.</param>
+    public static CandidateQueue Build(IEnumerable<ElectionChild> children, long creates, int newerUnread = 0)
     {
         ArgumentNullException.ThrowIfNull(children);
+        var all = children.ToList();
+        var czxids = all.Select(c => c.Czxid).Order().ToArray();
         var foreign = new List<ForeignZnode>();
         var numbered = new List<(ElectionChild Child, long Sequence)>();
-        foreach (var child in children)
+        foreach (var child in all)
         {
+            var younger = newerUnread + czxids.Length - UpperBound(czxids, child.Czxid);
             if (SequenceNumber.Parse(child.Name) is not { } sequence)
             {
                 foreign.Add(new ForeignZnode(child.Name, "its name ends in no sequence number"));
@@ -54,9 +57,9 @@ public sealed class CandidateQueue
             {
                 foreign.Add(new ForeignZnode(child.Name, "it is not ephemeral, so it outlives any session"));
             }
-            else if (sequence >= creates)
+            else if (sequence + 1 + younger > creates)
             {
-                foreign.Add(new ForeignZnode(child.Name, $"its number {sequence} has not been handed out yet (only {creates} children were ever created)"));
+                foreign.Add(new ForeignZnode(child.Name, $"its number {sequence} is higher than ZooKeeper could have given it: {creates} children were ever created, {younger} of them after it"));
             }
             else
             {
@@ -82,6 +85,23 @@ public sealed class CandidateQueue
 
         // Created in rising order with rising numbers: the list is in queue order already.
         return new CandidateQueue(candidates, foreign);
+    }
+
+    // How many of the sorted czxids are at most czxid.
+    private static int UpperBound(long[] sorted, long czxid)
+    {
+        var index = Array.BinarySearch(sorted, czxid);
+        if (index < 0)
+        {
+            return ~index;
+        }
+
+        while (index < sorted.Length && sorted[index] == czxid)
+        {
+            index++;
+        }
+
+        return index;
     }
 
     /// <summary>The position of <paramref name="name"/> in the queue (0 leads), or -1 if it is not a candidate.</summary>

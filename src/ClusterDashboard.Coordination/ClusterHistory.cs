@@ -7,14 +7,16 @@ public sealed record ClusterHistory(IReadOnlyList<FaultEntry> Faults, IReadOnlyL
 
 /// <summary>A fault order as its target decided on it.</summary>
 /// <param name="Kind">The fault; null for an order to end the running fault.</param>
-/// <param name="InjectedAt">When the target decided (carried it out, or refused it).</param>
+/// <param name="DecidedAt">When the target decided (carried it out, or refused it).</param>
 /// <param name="Refusal">Why the target refused it; null when carried out.</param>
 /// <param name="Reason">The refusal in a sentence.</param>
-public sealed record FaultEntry(string Id, string NodeId, FaultKind? Kind, int? DurationSeconds, DateTimeOffset InjectedAt, string? IssuedBy, FaultRefusal? Refusal, string? Reason)
+public sealed record FaultEntry(string Id, string NodeId, FaultKind? Kind, int? DurationSeconds, DateTimeOffset DecidedAt, string? IssuedBy, FaultRefusal? Refusal, string? Reason)
 {
     public bool CarriedOut => Refusal is null;
 }
 
+/// <param name="Id">The history record it comes from (unique, unlike the epoch, which restarts when the election
+/// parent is made anew).</param>
 /// <param name="LeaderZnodeGoneAt">When the successor saw its predecessor's (the old leader's) znode deleted.</param>
 /// <param name="SeenBy">When each node saw this leader.</param>
 /// <param name="FaultId">The fault that caused the change, when one preceded it.</param>
@@ -22,6 +24,7 @@ public sealed record FaultEntry(string Id, string NodeId, FaultKind? Kind, int? 
 /// <param name="ElectionMs">Znode gone until the successor knew it led.</param>
 /// <param name="TotalFailoverMs">Fault injected until the last node saw the new leader.</param>
 public sealed record LeaderChangeEntry(
+    string Id,
     long Epoch,
     string NodeId,
     DateTimeOffset ElectedAt,

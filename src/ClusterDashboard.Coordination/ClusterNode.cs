@@ -39,7 +39,7 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
         _background = new BackgroundTasks(logger);
         _history = new HistoryWriter(_observer, acls, logger);
         _status = new NodeStatusWriter(options, _observer, _participant, acls, timeProvider, logger);
-        _faults = new FaultCommandBus(options, _observer, _participant, _history, acls, _background, timeProvider, loggerFactory.CreateLogger<FaultCommandBus>());
+        _faults = new FaultCommandBus(options, _observer, _participant, _history, acls, _background, timeProvider, loggerFactory.CreateLogger<FaultCommandBus>(), _stop.Token);
     }
 
     public ClusterNodeOptions Options { get; }
@@ -117,7 +117,15 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
         _observer.SnapshotChanged -= OnSnapshot;
         await _participant.StopAsync(cancellationToken).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
-        await _background.DrainAsync().ConfigureAwait(false);
+        try
+        {
+            await _background.DrainAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host stopped waiting; the jobs were told to stop and the observer's session closes under them.
+        }
+
         await _observer.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -66,7 +66,7 @@ public sealed class ClusterParticipant : IAsyncDisposable
     }
 
     /// <summary>The longest fault a participant lives through, whatever asks: the timers it reaches stay sane.</summary>
-    public static readonly TimeSpan MaxFaultDuration = TimeSpan.FromHours(1);
+    public static readonly TimeSpan MaxFaultDuration = TimeSpan.FromSeconds(FaultPolicy.LongestFaultSeconds);
 
     /// <summary>Makes this participant fail as <paramref name="kind"/> for <paramref name="duration"/> (at most
     /// <see cref="MaxFaultDuration"/>). Only the participant session suffers; the node's observer session, and so its
@@ -191,9 +191,11 @@ public sealed class ClusterParticipant : IAsyncDisposable
                 await WhileDownAsync(cancellationToken).ConfigureAwait(false);
                 zk = await ZooKeeperClient.ConnectAsync(_options.ClientOptions(), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
                 _client = zk;
-                backoff = TimeSpan.FromMilliseconds(200);
                 await zk.EnsureChrootAsync(_acls.Shared, cancellationToken).ConfigureAwait(false);
                 await _member.RegisterAsync(zk, cancellationToken).ConfigureAwait(false);
+                // Only a session that could take part resets the wait: one refused at once (NoAuth on a znode another
+                // identity holds) backs off like a failed connection instead of reconnecting several times a second.
+                backoff = TimeSpan.FromMilliseconds(200);
                 if (_options.Observer)
                 {
                     // An observer is a member that never queues: it just keeps its session until it ends.

@@ -43,7 +43,8 @@ public sealed class LeaderElection : IElectionParticipant
 
     public LeadershipPolicy Policy => _policy;
 
-    /// <summary>How many times this participant was woken by its predecessor's watch (the herd test counts them).</summary>
+    /// <summary>How many times this participant was woken by a watch: its predecessor's while it follows, the queue's
+    /// while it leads (the herd test counts them).</summary>
     public int WatchNotifications => Volatile.Read(ref _watchNotifications);
 
     private int _watchNotifications;
@@ -124,6 +125,16 @@ public sealed class LeaderElection : IElectionParticipant
             wake.Set();
         }
 
+        void OnQueue(WatchedEvent e)
+        {
+            if (e.Type != WatchEventType.None)
+            {
+                Interlocked.Increment(ref _watchNotifications);
+            }
+
+            wake.Set();
+        }
+
         zk.StateChanged += OnState;
         _client = zk;
         _wake = wake;
@@ -159,7 +170,11 @@ public sealed class LeaderElection : IElectionParticipant
                 if (_resignRequested)
                 {
                     _resignRequested = false;
+                    // Sent ahead of the delete on the same connection, so it costs no round trip: the leader's queue
+                    // watch would otherwise fire on its own candidate's deletion, a second notification per failover.
+                    var unwatched = StopWatchingQueueAsync(zk, OnQueue);
                     await ResignCandidateAsync(zk, candidate, cancellationToken).ConfigureAwait(false);
+                    await unwatched.ConfigureAwait(false);
                     candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -186,7 +201,8 @@ public sealed class LeaderElection : IElectionParticipant
 
                     // Only children numbered by ZooKeeper queue (CandidateQueue): a forged name can neither lead nor be watched.
                     var creates = CandidateQueue.CreatesOf(parent.Node.Stat);
-                    var queue = CandidateQueue.Build(await known.ChildrenAsync(zk, children.Children, creates, cancellationToken).ConfigureAwait(false), creates);
+                    var (stats, newer) = await known.ChildrenAsync(zk, children.Children, creates, cancellationToken).ConfigureAwait(false);
+                    var queue = CandidateQueue.Build(stats, creates, newer);
                     var index = queue.IndexOf(candidate);
                     if (index < 0)
                     {
@@ -202,8 +218,6 @@ public sealed class LeaderElection : IElectionParticipant
                     if (index == 0)
                     {
                         // Only a candidate owned by this very session may lead: after a reconnect the list can be stale.
-                        // No watch on it: its deletion would notify this leader too, a second notification per failover;
-                        // a candidate removed behind the leader's back is caught by the next fenced heartbeat instead.
                         if (own.Node.Stat.EphemeralOwner != zk.SessionId)
                         {
                             _logger.LogWarning("Candidate {Znode} is owned by session {Owner:x}, not ours; joining again", candidate, own.Node.Stat.EphemeralOwner);
@@ -213,6 +227,16 @@ public sealed class LeaderElection : IElectionParticipant
 
                         Watching = null;
                         Transition(LeadershipState.Leader, queue.Candidates[0].Sequence, candidate);
+
+                        // The leader watches the queue itself (after taking over, so the failover does not wait for it):
+                        // its own candidate deleted behind its back, or a child that changes who counts as a candidate,
+                        // makes it look again at once. A change between the read above and this watch shows as a
+                        // different listing: look again now.
+                        var watched = await zk.GetChildrenAsync(_electionPath, OnQueue, cancellationToken).ConfigureAwait(false);
+                        if (!SameNames(watched, children.Children))
+                        {
+                            continue;
+                        }
                     }
                     else
                     {
@@ -250,9 +274,27 @@ public sealed class LeaderElection : IElectionParticipant
         }
         finally
         {
+            // A leader that leaves with its session still open (a shutdown) takes its queue watch along first.
+            if (zk.State == ConnectionState.Connected)
+            {
+                await StopWatchingQueueAsync(zk, OnQueue).ConfigureAwait(false);
+            }
+
             zk.StateChanged -= OnState;
             _client = null;
             _wake = null;
+        }
+    }
+
+    private async Task StopWatchingQueueAsync(ZooKeeperClient zk, Action<WatchedEvent> watcher)
+    {
+        try
+        {
+            await zk.RemoveWatchesAsync(_electionPath, WatcherType.Children, watcher, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ZooKeeperException)
+        {
+            // None was set (this participant did not lead), or the connection is going: nothing left to remove.
         }
     }
 
@@ -329,6 +371,9 @@ public sealed class LeaderElection : IElectionParticipant
 
     /// <summary>Records a state the session owner decides (Left on shutdown, Idle between sessions).</summary>
     public void SetState(LeadershipState state) => Transition(state, null, null);
+
+    private static bool SameNames(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
+        a.Count == b.Count && a.ToHashSet(StringComparer.Ordinal).SetEquals(b);
 
     // A new candidate was created after everything the cache knows: it must learn the queue afresh.
     private async Task<string> JoinAsync(ZooKeeperClient zk, CandidateStatCache known, CancellationToken cancellationToken)

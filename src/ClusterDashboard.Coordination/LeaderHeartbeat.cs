@@ -34,7 +34,15 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
             {
                 if (election.State == LeadershipState.Leader && election.Epoch is { } epoch)
                 {
-                    await BeatAsync(epoch, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await BeatAsync(epoch, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // The loop outlives any one beat: a leader without it would lose its fenced check for good.
+                        logger.LogWarning(e, "Heartbeat of {NodeId} failed", election.NodeId);
+                    }
                 }
 
                 using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -67,6 +75,26 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
         catch (MultiOperationException e) when (e.Code == ZooKeeperErrorCode.NoNode)
         {
             // The first leader ever creates the znode; the next beat goes through the fence as usual.
+            return await CreateAsync(beat, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotLeaderException e)
+        {
+            logger.LogWarning("Heartbeat of {NodeId} refused: {Reason}", election.NodeId, e.Message);
+            return false;
+        }
+        catch (ZooKeeperException e)
+        {
+            // Whatever ZooKeeper answers (an outage, or NoAuth on a heartbeat znode someone else took over), the beat
+            // is lost, not the loop: the next tick tries again.
+            LogFailed(e);
+            return false;
+        }
+    }
+
+    private async Task<bool> CreateAsync(byte[] beat, CancellationToken cancellationToken)
+    {
+        try
+        {
             await election.FencedMultiAsync([Operation.Create(options.HeartbeatPath, beat, CreateMode.Persistent, acl)], cancellationToken).ConfigureAwait(false);
             return true;
         }
@@ -75,9 +103,20 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
             logger.LogWarning("Heartbeat of {NodeId} refused: {Reason}", election.NodeId, e.Message);
             return false;
         }
-        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
+        catch (ZooKeeperException e)
         {
+            LogFailed(e);
             return false;
         }
+    }
+
+    private void LogFailed(ZooKeeperException e)
+    {
+        if (e.Code == ZooKeeperErrorCode.ConnectionLoss)
+        {
+            return; // the election suspends the leader on its own
+        }
+
+        logger.LogWarning("Heartbeat of {NodeId} not written to {Path}: {Reason}", election.NodeId, options.HeartbeatPath, e.Message);
     }
 }

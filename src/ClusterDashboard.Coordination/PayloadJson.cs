@@ -7,9 +7,12 @@ namespace ClusterDashboard.Coordination;
 /// written as words.</summary>
 internal static class PayloadJson
 {
+    // Read as strictly as written: numbers as numbers, each field once.
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        NumberHandling = JsonNumberHandling.Strict,
+        AllowDuplicateProperties = false,
     };
 
     // Znodes under our paths may have been written by anyone: anything that does not parse is simply not ours.

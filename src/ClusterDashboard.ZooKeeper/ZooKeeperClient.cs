@@ -456,8 +456,8 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     }
 
     /// <summary>Creates the connect string's chroot (and its parents) if missing: the server knows nothing of chroots,
-    /// so until it exists every request fails with NoNode. Znodes it creates get <paramref name="acl"/> (default: open
-    /// to anyone).</summary>
+    /// so until it exists every request fails with NoNode. The chroot itself is created with <paramref name="acl"/>
+    /// (default: open to anyone); parents it has to make are open, as they may be shared with others.</summary>
     public async Task EnsureChrootAsync(IReadOnlyList<Acl>? acl = null, CancellationToken cancellationToken = default)
     {
         if (_connectString.Chroot is not { } chroot)
@@ -467,12 +467,12 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
 
         var segments = chroot.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var path = string.Empty;
-        foreach (var segment in segments)
+        for (var i = 0; i < segments.Length; i++)
         {
-            path += "/" + segment;
+            path += "/" + segments[i];
             try
             {
-                var body = RequestBody.Create(path, null, acl ?? Acl.OpenUnsafe, CreateMode.Persistent, null);
+                var body = RequestBody.Create(path, null, i == segments.Length - 1 ? acl ?? Acl.OpenUnsafe : Acl.OpenUnsafe, CreateMode.Persistent, null);
                 await SubmitAsync(OpCode.Create, body, path, Responses.ReadPath, cancellationToken).ConfigureAwait(false);
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NodeExists)

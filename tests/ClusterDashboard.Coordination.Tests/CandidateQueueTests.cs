@@ -47,7 +47,33 @@ public sealed class CandidateQueueTests
         Assert.Equal([3L], queue.Candidates.Select(c => c.Sequence));
         Assert.Contains("not ephemeral", queue.Foreign.Single(f => f.Name == persistent.Name).Reason, StringComparison.Ordinal);
         Assert.Contains("no sequence number", queue.Foreign.Single(f => f.Name == unnumbered.Name).Reason, StringComparison.Ordinal);
-        Assert.Contains("has not been handed out yet", queue.Foreign.Single(f => f.Name == ahead.Name).Reason, StringComparison.Ordinal);
+        Assert.Contains("higher than ZooKeeper could have given it", queue.Foreign.Single(f => f.Name == ahead.Name).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plain_znode_named_ahead_of_the_count_stays_foreign_as_real_candidates_catch_up_with_its_number()
+    {
+        // 7 creates so far; a plain ephemeral named 9 is the 8th. Two real joins follow and are numbered 8 and 9: the
+        // forgery's number now exists, but not for a znode older than both.
+        var forged = new ElectionChild("_a-n_0000000009", 300, 0x99);
+        ElectionChild[] real = [Real(5, 150), Real(6, 160), Real(8, 310), Real(9, 320)];
+
+        var before = CandidateQueue.Build([real[0], real[1], forged], creates: 8);
+        var after = CandidateQueue.Build([.. real, forged], creates: 10);
+
+        Assert.Equal([5L, 6L], before.Candidates.Select(c => c.Sequence));
+        Assert.Equal([5L, 6L, 8L, 9L], after.Candidates.Select(c => c.Sequence));
+        Assert.Contains("10 children were ever created, 2 of them after it", Assert.Single(after.Foreign).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Children_known_only_to_be_younger_count_against_the_numbers_of_those_judged()
+    {
+        // A participant judges the children it knows and only counts the ones listed since: 3 of them younger than
+        // every known one leave no room for a number 9 among 10 creates.
+        var queue = CandidateQueue.Build([Real(5, 150), new ElectionChild("_a-n_0000000009", 200, 0x99)], creates: 10, newerUnread: 3);
+
+        Assert.Equal([5L], queue.Candidates.Select(c => c.Sequence));
     }
 
     [Fact]

@@ -1,11 +1,12 @@
 using ClusterDashboard.Coordination.Security;
 using ClusterDashboard.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterDashboard.Coordination.Tests;
 
 /// <summary>Participants of one election in one test, each on its own session.</summary>
-internal sealed class ElectionCluster(string connectString, TimeSpan sessionTimeout, LeadershipPolicy policy = LeadershipPolicy.Standard, TimeSpan? heartbeat = null) : IAsyncDisposable
+internal sealed class ElectionCluster(string connectString, TimeSpan sessionTimeout, LeadershipPolicy policy = LeadershipPolicy.Standard, TimeSpan? heartbeat = null, ILoggerFactory? loggerFactory = null) : IAsyncDisposable
 {
     private readonly List<ClusterParticipant> _participants = [];
 
@@ -13,7 +14,7 @@ internal sealed class ElectionCluster(string connectString, TimeSpan sessionTime
 
     public ClusterParticipant Start(string nodeId)
     {
-        var participant = new ClusterParticipant(Options(nodeId), NullLoggerFactory.Instance, TimeProvider.System);
+        var participant = new ClusterParticipant(Options(nodeId), loggerFactory ?? NullLoggerFactory.Instance, TimeProvider.System);
         _participants.Add(participant);
         participant.Start();
         return participant;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ClusterDashboard.Api;
 using ClusterDashboard.Coordination;
 using ClusterDashboard.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ClusterDashboard.Tests;
 
@@ -106,7 +107,8 @@ public sealed class FaultGateTests(StandaloneZooKeeperFixture zookeeper) : IClas
         var node2 = await NodeAsync(scene.Closed);
         Assert.Null(node2.Fault);
         Assert.Contains(node2.State, new[] { LeadershipState.Leader, LeadershipState.Follower });
-        Assert.Empty(scene.Closed.Observer.Tree.ChildrenOf("/commands/node-2")); // claimed and removed, not left to fire later
+        // Claimed and removed, not left to fire later.
+        await Eventually.UntilAsync(_ => Task.FromResult(!scene.Closed.Observer.Tree.ChildrenOf("/commands/node-2").Any()), Deadline, "node-2's command path is empty");
     }
 
     [Fact]
@@ -202,7 +204,7 @@ public sealed class FaultGateTests(StandaloneZooKeeperFixture zookeeper) : IClas
         var first = await VerdictAsync(scene.Open, f => f.Id == "f-2e91a7", "the first copy was decided on");
 
         await WriteCommandAsync(scene.ConnectString, "node-1", Command("f-2e91a7", "node-1", "partition", 1));
-        var second = await VerdictAsync(scene.Open, f => f.Id == "f-2e91a7" && f.InjectedAt > first.InjectedAt, "the second copy was decided on");
+        var second = await VerdictAsync(scene.Open, f => f.Id == "f-2e91a7" && f.DecidedAt > first.DecidedAt, "the second copy was decided on");
 
         Assert.True(first.CarriedOut, first.Reason);
         Assert.Equal(Coordination.Faults.FaultRefusal.Stale, second.Refusal);
@@ -237,21 +239,90 @@ public sealed class FaultGateTests(StandaloneZooKeeperFixture zookeeper) : IClas
     [Fact]
     public async Task Resign_aimed_at_a_follower_is_a_409_and_at_the_leader_it_hands_over()
     {
-        await using var scene = await StartAsync("gate-resign");
-        var leader = (await scene.Open.Http.GetLeaderAsync())!;
-        var follower = leader.NodeId == "node-1" ? "node-3" : "node-1"; // both accept faults
+        await using var nodes = new DashboardCluster(zookeeper.ConnectString + TestPaths.Unique("gate-resign"), 2, TimeSpan.FromSeconds(4), new Dictionary<string, string?> { ["Faults:Enabled"] = "true" });
+        var leader = await Eventually.UntilAsync(
+            async ct => await nodes.All[0].Http.GetLeaderAsync(ct),
+            l => l is not null && nodes.All[0].Observer.Current.Members.Count(m => m.Faults is not null) == 2,
+            Deadline,
+            "a leader, and both nodes' policies published");
+        var follower = nodes.All.Single(n => n.NodeId != leader!.NodeId).NodeId;
 
-        var (toFollower, problem) = await OrderAsync(scene.Open, follower, new { kind = "resign" }, Node3Key);
-        var (toLeader, _) = leader.NodeId == "node-2"
-            ? (HttpStatusCode.Forbidden, default(JsonElement)) // node-2 takes no orders at all; tested above
-            : await OrderAsync(scene.Open, leader.NodeId, new { kind = "resign" }, Node3Key);
+        var (toFollower, problem) = await OrderAsync(nodes.All[0], follower, new { kind = "resign" });
+        var (toLeader, _) = await OrderAsync(nodes.All[0], leader!.NodeId, new { kind = "resign" });
 
         Assert.Equal(HttpStatusCode.Conflict, toFollower);
         Assert.Equal($"{follower} does not lead, so it cannot resign; {leader.NodeId} leads.", problem.GetProperty("detail").GetString());
-        if (leader.NodeId != "node-2")
-        {
-            Assert.Equal(HttpStatusCode.Accepted, toLeader);
-            await Eventually.UntilAsync(async ct => (await scene.Open.Http.GetLeaderAsync(ct))?.Znode is { } z && z != leader.Znode, Deadline, "another candidate leads");
-        }
+        Assert.Equal(HttpStatusCode.Accepted, toLeader);
+        await Eventually.UntilAsync(async ct => (await nodes.All[0].Http.GetLeaderAsync(ct))?.NodeId == follower, Deadline, "the other node leads");
+    }
+
+    [Fact]
+    public async Task An_order_old_by_the_time_its_issuer_gave_is_dropped_even_when_its_znode_is_new()
+    {
+        // A copy of an old order written again: the znode is new to the server, the order is not.
+        await using var scene = await StartAsync("gate-replay-late");
+        var issued = DateTimeOffset.UtcNow.AddMinutes(-2);
+
+        await WriteCommandAsync(scene.ConnectString, "node-1", $$"""{"id":"f-01d01d","nodeId":"node-1","kind":"partition","durationSeconds":1,"issuedAt":"{{issued:O}}","issuedBy":"node-1"}""");
+        var verdict = await VerdictAsync(scene.Open, f => f.Id == "f-01d01d", "node-1 decided on the copy");
+
+        Assert.Equal(Coordination.Faults.FaultRefusal.Stale, verdict.Refusal);
+        Assert.Contains("after it was issued", verdict.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_order_its_target_never_takes_is_withdrawn_and_its_proof_is_never_served()
+    {
+        await using var scene = await StartAsync("gate-withdraw");
+        // A member with no node behind it: it is listed, but nobody takes its orders.
+        using var ghost = ExternalClient.StartKazoo(scene.ConnectString, $$"""
+            from kazoo.security import make_digest_acl, make_acl
+            zk.create("/members/node-9", b'{"nodeId":"node-9","url":"http://127.0.0.1:9","startedAt":"2026-12-01T00:00:00Z","version":"1","state":"follower"}', ephemeral=True, acl=[make_digest_acl("{{TestCredentials.User}}", "{{TestCredentials.Password}}", all=True), make_acl("world", "anyone", read=True)])
+            print("registered")
+            """, $"{TestCredentials.User}:{TestCredentials.Password}");
+        Assert.Equal("registered", await ghost.StandardOutput.ReadLineAsync());
+        await Eventually.UntilAsync(_ => Task.FromResult(scene.Open.Observer.Current.Members.Any(m => m.NodeId == "node-9")), Deadline, "node-1 sees node-9");
+        await using var hub = new HubConnectionBuilder().WithUrl($"{scene.Open.Url}/hubs/cluster").Build();
+        await hub.StartAsync();
+
+        var order = OrderAsync(scene.Open, "node-9", new { kind = "crash", durationSeconds = 5 }, "some-key-for-node-9");
+        var pending = await Eventually.UntilAsync(
+            async ct => (await hub.InvokeAsync<Hubs.TreeMessage>("GetTree", ct)).Nodes.FirstOrDefault(n => n.Path.StartsWith("/commands/node-9/", StringComparison.Ordinal)),
+            n => n is not null,
+            Deadline,
+            "the order waits under /commands/node-9");
+        var (status, problem) = await order;
+
+        Assert.Null(pending!.Data); // the order's proof of the key stays in ZooKeeper, behind the ACL
+        Assert.True(pending.DataLength > 0);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, status);
+        Assert.Contains("it was withdrawn and will not run", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await Eventually.UntilAsync(_ => Task.FromResult(!scene.Open.Observer.Tree.ChildrenOf("/commands/node-9").Any()), Deadline, "the command is gone");
+        await ghost.StandardInput.WriteLineAsync();
+        await ghost.StandardInput.FlushAsync();
+    }
+
+    [Fact]
+    public async Task An_order_whose_caller_gives_up_is_withdrawn()
+    {
+        await using var scene = await StartAsync("gate-cancel");
+        using var ghost = ExternalClient.StartKazoo(scene.ConnectString, $$"""
+            from kazoo.security import make_digest_acl
+            zk.create("/members/node-9", b'{"nodeId":"node-9","url":"http://127.0.0.1:9","startedAt":"2026-12-01T00:00:00Z","version":"1","state":"follower"}', ephemeral=True, acl=[make_digest_acl("{{TestCredentials.User}}", "{{TestCredentials.Password}}", all=True)])
+            print("registered")
+            """, $"{TestCredentials.User}:{TestCredentials.Password}");
+        Assert.Equal("registered", await ghost.StandardOutput.ReadLineAsync());
+        await Eventually.UntilAsync(_ => Task.FromResult(scene.Open.Observer.Current.Members.Any(m => m.NodeId == "node-9")), Deadline, "node-1 sees node-9");
+        using var impatient = new HttpClient { BaseAddress = new Uri(scene.Open.Url) };
+        using var gaveUp = new CancellationTokenSource();
+
+        var order = impatient.PostAsync(new Uri("/nodes/node-9/faults", UriKind.Relative), JsonContent.Create(new { kind = "crash", durationSeconds = 5 }), gaveUp.Token);
+        await Eventually.UntilAsync(_ => Task.FromResult(scene.Open.Observer.Tree.ChildrenOf("/commands/node-9").Any()), Deadline, "the order waits under /commands/node-9");
+        await gaveUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => order);
+        await Eventually.UntilAsync(_ => Task.FromResult(!scene.Open.Observer.Tree.ChildrenOf("/commands/node-9").Any()), Deadline, "the command is withdrawn");
+        await ghost.StandardInput.WriteLineAsync();
+        await ghost.StandardInput.FlushAsync();
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using ClusterDashboard.Coordination;
 using ClusterDashboard.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace ClusterDashboard.Tests;
@@ -9,7 +10,7 @@ namespace ClusterDashboard.Tests;
 /// real nodes with credentials.</summary>
 public sealed class FaultKeyPageTests(StandaloneZooKeeperFixture zookeeper, ChromiumFixture chromium) : IClassFixture<StandaloneZooKeeperFixture>, IClassFixture<ChromiumFixture>
 {
-    private const string Key = "page-key-4f1a9c";
+    private const string Key = "page-key-4f1a9c-7d2e";
     private const float Timeout = 20_000;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
@@ -25,18 +26,27 @@ public sealed class FaultKeyPageTests(StandaloneZooKeeperFixture zookeeper, Chro
         await page.GotoAsync(nodes.All[0].Url);
         await Assertions.Expect(page.Locator("[data-testid=dashboard][data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("member")).ToHaveCountAsync(2, new() { Timeout = Timeout });
-        var crash = page.Locator("[data-testid=fault-crash][data-node-id=node-2]");
-
-        await crash.ClickAsync();
+        await Eventually.UntilAsync(_ => Task.FromResult(nodes.All[0].Observer.Current.Members.Count(m => m.Faults is not null) == 2), Deadline, "both published what they accept");
         var input = page.Locator("input[data-testid=api-key-input], [data-testid=api-key-input] input");
-        await Assertions.Expect(input).ToBeVisibleAsync(new() { Timeout = Timeout });
-        await input.FillAsync("not-the-key");
+
+        // A key for this node is checked here, before anything is ordered.
+        await page.Locator("[data-testid=fault-crash][data-node-id=node-1]").ClickAsync();
+        await input.FillAsync("not-the-key-at-all");
         await page.GetByTestId("api-key-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("api-key-error")).ToContainTextAsync("not node-1's API key", new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(page, "fault-key-wrong.png");
-        Assert.Empty(nodes.All[0].Observer.Tree.ChildrenOf(ClusterNode.CommandsPath + "/node-2")); // nothing was ordered
-        Assert.DoesNotContain(ClusterHistoryBuilder.Build(nodes.All[0].Observer.Tree).Faults, f => f.NodeId == "node-2");
+        await page.GetByTestId("api-key-cancel").ClickAsync();
+        await Assertions.Expect(input).ToHaveCountAsync(0);
 
+        // A key for another node is checked by that node: refused with its reason, and asked for again next time.
+        await page.Locator("[data-testid=fault-crash][data-node-id=node-2]").ClickAsync();
+        await input.FillAsync("not-the-key-at-all");
+        await page.GetByTestId("api-key-submit").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("refused: the order did not carry node-2's API key", new() { Timeout = Timeout });
+        Assert.DoesNotContain(ClusterHistoryBuilder.Build(nodes.All[0].Observer.Tree).Faults, f => f.NodeId == "node-2" && f.CarriedOut);
+        Assert.Null(nodes.All[1].Services.GetRequiredService<ClusterNode>().Fault);
+
+        await page.Locator("[data-testid=fault-crash][data-node-id=node-2]").ClickAsync();
         await input.FillAsync(Key);
         await page.GetByTestId("api-key-submit").ClickAsync();
 

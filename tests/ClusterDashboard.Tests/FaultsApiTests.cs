@@ -65,6 +65,8 @@ public sealed class FaultsApiTests
     [InlineData("""{"kind":"crash","durationSeconds":2147483648}""", "not a fault order")]
     [InlineData("""{"kind":"crash","durationSeconds":5,"force":true}""", "not a fault order")]
     [InlineData("""{"kind":"crash",""", "not a fault order")]
+    [InlineData("""{"kind":"crash","kind":"resign","durationSeconds":5}""", "not a fault order")]
+    [InlineData("""{"KIND":"crash","DURATIONSECONDS":5}""", "not a fault order")]
     [InlineData("""[]""", "not a fault order")]
     [InlineData("""{"kind":"resign","durationSeconds":-5}""", "resign is over once done")]
     [InlineData("""{"kind":"resign","durationSeconds":10}""", "resign is over once done")]
@@ -84,6 +86,8 @@ public sealed class FaultsApiTests
     [InlineData(null)]
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/evil+json")]
+    [InlineData("application/json; charset=utf-16")]
     public async Task A_body_that_is_not_sent_as_json_is_a_415_problem(string? contentType)
     {
         // A cross-site page can send a type-less or text body without a preflight; it must not order anything.
@@ -91,7 +95,7 @@ public sealed class FaultsApiTests
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"kind":"pause","durationSeconds":5}"""));
         if (contentType is not null)
         {
-            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
         }
 
         var (response, problem) = await PostAsync(fake, "node-2", content);

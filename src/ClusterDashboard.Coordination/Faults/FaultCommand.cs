@@ -28,14 +28,3 @@ public sealed record FaultCommand(string Id, string NodeId, string? Kind, int Du
     public static FaultCommand? TryParse(ReadOnlySpan<byte> data) =>
         PayloadJson.TryParse<FaultCommand>(data) is { } c && FaultIds.IsValid(c.Id) && NodeIds.IsValid(c.NodeId) && NodeIds.IsValid(c.IssuedBy) ? c : null;
 }
-
-/// <summary>Fault ids: "f-" and hex digits, made by the node that takes the order.</summary>
-public static class FaultIds
-{
-    private static readonly System.Buffers.SearchValues<char> Hex = System.Buffers.SearchValues.Create("0123456789abcdef");
-
-    public static string New() => $"f-{Guid.NewGuid():N}"[..14];
-
-    public static bool IsValid(string? id) =>
-        id is { Length: >= 3 and <= 34 } && id.StartsWith("f-", StringComparison.Ordinal) && !id.AsSpan(2).ContainsAnyExcept(Hex);
-}

@@ -18,10 +18,6 @@ public sealed class FaultCommandBus
 {
     private static readonly TimeSpan WithdrawnGrace = TimeSpan.FromSeconds(2);
 
-    // The longest duration any node may accept (Faults:MaxDurationSeconds is validated against it): an order for a
-    // target whose policy is not published yet is held to it before the target applies its own.
-    private const int AbsoluteMaxDurationSeconds = 3600;
-
     private readonly ClusterNodeOptions _options;
     private readonly ClusterObserver _observer;
     private readonly ClusterParticipant _participant;
@@ -33,9 +29,12 @@ public sealed class FaultCommandBus
     private readonly ConcurrentDictionary<string, TaskCompletionSource<FaultVerdict>> _awaiting = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
     private readonly TimeSpan _verdictTimeout;
+    private readonly CancellationToken _stopping;
 
-    internal FaultCommandBus(ClusterNodeOptions options, ClusterObserver observer, ClusterParticipant participant, HistoryWriter history, ClusterAcls acls, BackgroundTasks background, TimeProvider time, ILogger logger)
+    /// <param name="stopping">Fires when the node stops: work on commands then ends, not waiting for ZooKeeper.</param>
+    internal FaultCommandBus(ClusterNodeOptions options, ClusterObserver observer, ClusterParticipant participant, HistoryWriter history, ClusterAcls acls, BackgroundTasks background, TimeProvider time, ILogger logger, CancellationToken stopping)
     {
+        _stopping = stopping;
         _options = options;
         _observer = observer;
         _participant = participant;
@@ -84,7 +83,8 @@ public sealed class FaultCommandBus
             {
                 var acl = _acls.For(ClusterNode.CommandsPath);
                 await ZooKeeperPaths.EnsureAsync(zk, CommandsOf(order.NodeId), acl, cancellationToken).ConfigureAwait(false);
-                path = (await zk.CreateAsync(ZooKeeperPath.Combine(CommandsOf(order.NodeId), "cmd-"), command.ToBytes(), CreateMode.PersistentSequential, acl, cancellationToken: cancellationToken).ConfigureAwait(false)).Path;
+                // Not cancelled half way: a create that went through unseen could not be withdrawn.
+                path = (await zk.CreateAsync(ZooKeeperPath.Combine(CommandsOf(order.NodeId), "cmd-"), command.ToBytes(), CreateMode.PersistentSequential, acl, cancellationToken: CancellationToken.None).ConfigureAwait(false)).Path;
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoAuth)
             {
@@ -139,7 +139,7 @@ public sealed class FaultCommandBus
             return (FaultRefusal.WrongKey, $"The API key is not {Self}'s.");
         }
 
-        if (Validate(order.Kind, order.DurationSeconds, acceptance?.MaxDurationSeconds ?? AbsoluteMaxDurationSeconds) is { } invalid)
+        if (Validate(order.Kind, order.DurationSeconds, acceptance?.MaxDurationSeconds ?? FaultPolicy.LongestFaultSeconds) is { } invalid)
         {
             return (FaultRefusal.Invalid, invalid);
         }
@@ -174,23 +174,22 @@ public sealed class FaultCommandBus
         catch (TimeoutException)
         {
         }
-
-        // The target claims a command by deleting it: if this delete succeeds, the target never took it and never will.
-        try
+        catch (OperationCanceledException)
         {
-            await zk.DeleteAsync(path, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            _logger.LogWarning("Fault order {FaultId} for {NodeId} withdrawn: not taken within {Timeout}", id, order.NodeId, _verdictTimeout);
-            return FaultVerdict.Refused(id, order, FaultRefusal.Unanswered, $"{order.NodeId} did not take the order within {_verdictTimeout.TotalSeconds:F0} s (is its process running and connected?); it was withdrawn and will not run.");
-        }
-        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
-        {
-            // Taken: its verdict is on its way.
-        }
-        catch (ZooKeeperException e)
-        {
-            return FaultVerdict.Refused(id, order, FaultRefusal.Unavailable, $"{order.NodeId} did not answer in time and the order could not be withdrawn ({e.Code}); it may still run.");
+            // The caller is gone: an order it can no longer hear of must not run later either.
+            await WithdrawAsync(zk, id, order, path).ConfigureAwait(false);
+            throw;
         }
 
+        switch (await WithdrawAsync(zk, id, order, path).ConfigureAwait(false))
+        {
+            case true:
+                return FaultVerdict.Refused(id, order, FaultRefusal.Unanswered, $"{order.NodeId} did not take the order within {_verdictTimeout.TotalSeconds:F0} s (is its process running and connected?); it was withdrawn and will not run.");
+            case null:
+                return FaultVerdict.Refused(id, order, FaultRefusal.Unavailable, $"{order.NodeId} did not answer in time and the order could not be withdrawn; it may still run.");
+        }
+
+        // Taken: its verdict is on its way.
         try
         {
             return await verdict.WaitAsync(WithdrawnGrace, _time, cancellationToken).ConfigureAwait(false);
@@ -198,6 +197,27 @@ public sealed class FaultCommandBus
         catch (TimeoutException)
         {
             return FaultVerdict.Refused(id, order, FaultRefusal.Unanswered, $"{order.NodeId} took the order but its verdict did not arrive; GET /history will show it.");
+        }
+    }
+
+    /// <summary>The target claims a command by deleting it: if this delete succeeds, the target never took it and
+    /// never will (true); false when it was taken already; null when ZooKeeper could not say.</summary>
+    private async Task<bool?> WithdrawAsync(ZooKeeperClient zk, string id, FaultOrder order, string path)
+    {
+        try
+        {
+            await zk.DeleteAsync(path, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            _logger.LogWarning("Fault order {FaultId} for {NodeId} withdrawn before its target took it", id, order.NodeId);
+            return true;
+        }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
+        {
+            return false;
+        }
+        catch (ZooKeeperException e)
+        {
+            _logger.LogWarning("Fault order {FaultId} for {NodeId} could not be withdrawn: {Reason}", id, order.NodeId, e.Message);
+            return null;
         }
     }
 
@@ -241,7 +261,7 @@ public sealed class FaultCommandBus
 
         try
         {
-            await zk.DeleteAsync(path, node.Stat.Version).ConfigureAwait(false);
+            await zk.DeleteAsync(path, node.Stat.Version, _stopping).ConfigureAwait(false);
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
         {
@@ -249,8 +269,20 @@ public sealed class FaultCommandBus
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.BadVersion)
         {
-            await DeleteQuietlyAsync(zk, path).ConfigureAwait(false);
+            await DeleteQuietlyAsync(zk, path, _stopping).ConfigureAwait(false);
             refused = (FaultRefusal.Invalid, "the command was changed after it was written");
+        }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NotEmpty)
+        {
+            // No order of ours has children: one made with some cannot be claimed, so it is cleared away instead of
+            // lying there for ever.
+            foreach (var child in (await zk.GetChildrenAsync(path, cancellationToken: _stopping).ConfigureAwait(false)).Take(100))
+            {
+                await DeleteQuietlyAsync(zk, ZooKeeperPath.Combine(path, child), _stopping).ConfigureAwait(false);
+            }
+
+            await DeleteQuietlyAsync(zk, path, _stopping).ConfigureAwait(false);
+            refused = (FaultRefusal.Invalid, "not a fault order: the command znode has children");
         }
         catch (ZooKeeperException e)
         {
@@ -297,13 +329,17 @@ public sealed class FaultCommandBus
             kind = parsed;
         }
 
-        var age = _time.GetUtcNow() - node.Stat.CreatedAt;
+        // Age by the server's clock (when the znode was made) and by the order's own time, which its proof covers: a
+        // copy of an old order written again is new to the server but not to its issuer.
+        var now = _time.GetUtcNow();
+        var age = Max(now - node.Stat.CreatedAt, now - command.IssuedAt);
+        var ahead = Max(node.Stat.CreatedAt - now, command.IssuedAt - now);
         (FaultRefusal, string)? refused =
             command.NodeId != Self ? (FaultRefusal.Invalid, $"addressed to {command.NodeId}, not to {Self}")
             : duplicate ? (FaultRefusal.Stale, "an order with this id was seen before: a replay is not run twice")
             : node.Stat.Czxid <= listeningFrom ? (FaultRefusal.Stale, "written before this node was listening (while it was down or starting), so it is not run now")
-            : age > Policy.MaxCommandAge ? (FaultRefusal.Stale, $"it reached {Self} {age.TotalSeconds:F1} s after it was written; orders older than {Policy.MaxCommandAge.TotalSeconds:F0} s are dropped")
-            : age < -Policy.MaxCommandAge ? (FaultRefusal.Stale, $"it was written {-age.TotalSeconds:F1} s in {Self}'s future: the clocks disagree")
+            : age > Policy.MaxCommandAge ? (FaultRefusal.Stale, $"it reached {Self} {age.TotalSeconds:F1} s after it was issued; orders older than {Policy.MaxCommandAge.TotalSeconds:F0} s are dropped")
+            : ahead > Policy.MaxCommandAge ? (FaultRefusal.Stale, $"it was issued {ahead.TotalSeconds:F1} s in {Self}'s future: the clocks disagree")
             : !Policy.Enabled ? (FaultRefusal.NotAccepted, $"{Self} does not accept fault injection (its Faults:Enabled is false)")
             : Policy.Key is { } key && !key.Verifies(command.SignedText, command.Proof) ? (FaultRefusal.WrongKey, $"the order did not carry {Self}'s API key")
             : Validate(kind, command.DurationSeconds, Policy.MaxDurationSeconds) is { } invalid ? (FaultRefusal.Invalid, invalid)
@@ -331,7 +367,13 @@ public sealed class FaultCommandBus
         {
             return (FaultRefusal.NotLeader, e.Message);
         }
+        catch (ArgumentOutOfRangeException e)
+        {
+            return (FaultRefusal.Invalid, e.Message);
+        }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private void PruneSeen()
     {
@@ -346,11 +388,11 @@ public sealed class FaultCommandBus
         }
     }
 
-    private static async Task DeleteQuietlyAsync(ZooKeeperClient zk, string path)
+    private static async Task DeleteQuietlyAsync(ZooKeeperClient zk, string path, CancellationToken cancellationToken)
     {
         try
         {
-            await zk.DeleteAsync(path).ConfigureAwait(false);
+            await zk.DeleteAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (ZooKeeperException)
         {

@@ -23,7 +23,7 @@ public enum FaultKind
 /// <summary>The names faults go by on the wire, in the API and on the page, and the one strict way to read them.</summary>
 public static class FaultKinds
 {
-    private static readonly (FaultKind Kind, string Name)[] All =
+    private static readonly (FaultKind Kind, string Name)[] Table =
     [
         (FaultKind.Crash, "crash"),
         (FaultKind.Partition, "partition"),
@@ -32,9 +32,12 @@ public static class FaultKinds
         (FaultKind.Resign, "resign"),
     ];
 
-    public static IReadOnlyList<string> Names { get; } = [.. All.Select(k => k.Name)];
+    /// <summary>Every kind, in the order the page offers them.</summary>
+    public static IReadOnlyList<FaultKind> All { get; } = [.. Table.Select(k => k.Kind)];
 
-    public static string Name(this FaultKind kind) => All.First(k => k.Kind == kind).Name;
+    public static IReadOnlyList<string> Names { get; } = [.. Table.Select(k => k.Name)];
+
+    public static string Name(this FaultKind kind) => Table.First(k => k.Kind == kind).Name;
 
     /// <summary>Whether the fault lasts for a duration (every kind but resign, which is over once done).</summary>
     public static bool HasDuration(this FaultKind kind) => kind != FaultKind.Resign;
@@ -43,7 +46,7 @@ public static class FaultKinds
     /// (what Enum.TryParse would all let through).</summary>
     public static bool TryParse(string? text, out FaultKind kind)
     {
-        foreach (var (k, name) in All)
+        foreach (var (k, name) in Table)
         {
             if (string.Equals(text, name, StringComparison.OrdinalIgnoreCase))
             {

@@ -25,6 +25,7 @@ public sealed class ClusterAclAudit(ClusterNodeOptions options, ClusterAcls acls
 
         try
         {
+            await WarnOfAnOpenRootAsync(zk, cancellationToken).ConfigureAwait(false);
             var checkedCount = 0;
             var fixedCount = 0;
             foreach (var batch in (await PersistentZnodesAsync(zk, cancellationToken).ConfigureAwait(false)).Chunk(InFlight))
@@ -43,6 +44,25 @@ public sealed class ClusterAclAudit(ClusterNodeOptions options, ClusterAcls acls
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    // Without a chroot the cluster's top-level znodes are children of the ensemble's root, whose ACL is not the
+    // cluster's: where it lets anyone create and delete, a stranger can delete an empty one (the heartbeat) and make it
+    // again with an ACL of its own.
+    private async Task WarnOfAnOpenRootAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
+    {
+        if (ConnectString.Parse(options.ConnectString).Chroot is not null)
+        {
+            return;
+        }
+
+        var root = await zk.GetAclAsync("/", cancellationToken).ConfigureAwait(false);
+        if (root.Acl.Any(a => a.Id == ZooKeeperId.Anyone && (a.Permissions & (Permissions.Create | Permissions.Delete)) != 0))
+        {
+            logger.LogWarning(
+                "ZooKeeper:ConnectString has no chroot, and the ensemble's root lets anyone create and delete ({Acl}): a client without the cluster's credentials can delete an empty top-level znode of the cluster and take its name. Give the cluster a chroot of its own, e.g. host:2181/clusterdashboard",
+                ClusterAcls.Describe(root.Acl));
         }
     }
 

@@ -16,10 +16,13 @@ public static class FaultsApi
 
     private const string ApiKeyHeader = "X-Api-Key";
 
+    // Exactly the documented shape: no other fields, no field twice, names as written, numbers as numbers.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         NumberHandling = JsonNumberHandling.Strict,
+        PropertyNameCaseInsensitive = false,
+        AllowDuplicateProperties = false,
     };
 
     public static IEndpointRouteBuilder MapFaultsApi(this IEndpointRouteBuilder app)
@@ -56,9 +59,9 @@ public static class FaultsApi
     internal static async Task<Results<Accepted<FaultAccepted>, ProblemHttpResult>> InjectAsync(
         string nodeId, HttpRequest request, IFaultCommander commander, CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType())
+        if (!IsPlainJson(request.ContentType))
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "A fault order is a JSON body sent with Content-Type: application/json.");
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "A fault order is a JSON body sent with Content-Type: application/json (UTF-8).");
         }
 
         if (await ReadBodyAsync(request, cancellationToken) is not { } body)
@@ -86,14 +89,20 @@ public static class FaultsApi
             return Problem(StatusCodes.Status400BadRequest, "No duration for resign", "resign is over once done: send {\"kind\": \"resign\"} without 'durationSeconds'.");
         }
 
-        return ToResult(request.HttpContext.Response, await commander.OrderAsync(new FaultOrder(nodeId, kind, parsed!.DurationSeconds, ApiKey(request)), cancellationToken));
+        return ToResult(await commander.OrderAsync(new FaultOrder(nodeId, kind, parsed!.DurationSeconds, ApiKey(request)), cancellationToken));
     }
 
     internal static async Task<Results<Accepted<FaultAccepted>, ProblemHttpResult>> EndAsync(
         string nodeId, HttpRequest request, IFaultCommander commander, CancellationToken cancellationToken) =>
-        ToResult(request.HttpContext.Response, await commander.OrderAsync(FaultOrder.Recover(nodeId, ApiKey(request)), cancellationToken));
+        ToResult(await commander.OrderAsync(FaultOrder.Recover(nodeId, ApiKey(request)), cancellationToken));
 
     internal static Ok<ClusterHistory> GetHistory(IClusterObserver observer) => TypedResults.Ok(ClusterHistoryBuilder.Build(observer.Tree));
+
+    // application/json itself, in UTF-8: not another type that ends in +json, not another charset.
+    private static bool IsPlainJson(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
+        && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        && (type.Charset.Length == 0 || type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 
     private static string? ApiKey(HttpRequest request) => request.Headers[ApiKeyHeader] is [{ Length: > 0 } key] ? key : null;
 
@@ -116,7 +125,7 @@ public static class FaultsApi
         return read > MaxBodyBytes ? null : buffer[..read];
     }
 
-    private static Results<Accepted<FaultAccepted>, ProblemHttpResult> ToResult(HttpResponse response, FaultVerdict verdict)
+    private static Results<Accepted<FaultAccepted>, ProblemHttpResult> ToResult(FaultVerdict verdict)
     {
         if (verdict.Accepted)
         {
@@ -135,12 +144,7 @@ public static class FaultsApi
             FaultRefusal.Unavailable => (StatusCodes.Status503ServiceUnavailable, "ZooKeeper unreachable"),
             _ => (StatusCodes.Status504GatewayTimeout, "No answer from the node"),
         };
-        if (verdict.Refusal == FaultRefusal.Unavailable)
-        {
-            // An outage, not the caller's mistake: worth trying again shortly.
-            response.Headers.RetryAfter = "5";
-        }
-
+        // An outage (503) gets Retry-After from the problem details writer, like every 503 of the app.
         return Problem(status, title, verdict.Reason!, verdict.FaultId);
     }
 

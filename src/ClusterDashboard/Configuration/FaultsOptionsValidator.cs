@@ -1,3 +1,4 @@
+using ClusterDashboard.Coordination.Faults;
 using Microsoft.Extensions.Options;
 
 namespace ClusterDashboard.Configuration;
@@ -7,9 +8,9 @@ internal sealed class FaultsOptionsValidator : IValidateOptions<FaultsOptions>
     public ValidateOptionsResult Validate(string? name, FaultsOptions options)
     {
         var errors = new List<string>();
-        if (options.MaxDurationSeconds is < 1 or > 3600)
+        if (options.MaxDurationSeconds < 1 || options.MaxDurationSeconds > FaultPolicy.LongestFaultSeconds)
         {
-            errors.Add($"Faults:MaxDurationSeconds must be between 1 and 3600; it is {options.MaxDurationSeconds}.");
+            errors.Add($"Faults:MaxDurationSeconds must be between 1 and {FaultPolicy.LongestFaultSeconds}; it is {options.MaxDurationSeconds}.");
         }
 
         if (options.MaxCommandAgeSeconds is < 1 or > 300)
@@ -18,9 +19,9 @@ internal sealed class FaultsOptionsValidator : IValidateOptions<FaultsOptions>
         }
 
         // Said without the key itself.
-        if (options.ApiKey is { Length: > 0 and < 8 })
+        if (options.ApiKey is { Length: > 0 and < 16 })
         {
-            errors.Add("Faults:ApiKey must be at least 8 characters long.");
+            errors.Add("Faults:ApiKey must be at least 16 characters long (a random one: it is all that stands between an HTTP client and this node's fault injection).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -21,7 +21,7 @@ public sealed class ClusterHub(ClusterEventFeed feed, IClusterObserver observer)
     public const int MaxNodes = 5000;
 
     /// <summary>The cluster's own znodes (election, members, status, commands, history, heartbeat), nothing else of
-    /// the ensemble, whatever the connect string's chroot.</summary>
+    /// the ensemble, whatever the connect string's chroot; fault orders without their data.</summary>
     public TreeMessage GetTree()
     {
         var tree = observer.Tree;
@@ -29,7 +29,7 @@ public sealed class ClusterHub(ClusterEventFeed feed, IClusterObserver observer)
             .Take(MaxNodes)
             .Select(kv => new TreeNodeMessage(
                 kv.Key,
-                kv.Value.Data.Length == 0 ? null : System.Text.Encoding.UTF8.GetString(kv.Value.Data, 0, Math.Min(kv.Value.Data.Length, MaxDataBytes)),
+                kv.Value.Data.Length == 0 || IsFaultOrder(kv.Key) ? null : System.Text.Encoding.UTF8.GetString(kv.Value.Data, 0, Math.Min(kv.Value.Data.Length, MaxDataBytes)),
                 kv.Value.Stat.Version,
                 kv.Value.Stat.Mzxid,
                 kv.Value.Stat.EphemeralOwner == 0 ? null : $"0x{kv.Value.Stat.EphemeralOwner:x}",
@@ -38,6 +38,10 @@ public sealed class ClusterHub(ClusterEventFeed feed, IClusterObserver observer)
             .ToList();
         return new TreeMessage(tree.Zxid, nodes, tree.Nodes.Count > MaxNodes);
     }
+
+    // A fault order carries a proof of its target's key: served, it would let anyone guess the key offline. Its path
+    // and stat still show; what became of it is in the history.
+    private static bool IsFaultOrder(string path) => path.StartsWith(ClusterNode.CommandsPath + "/", StringComparison.Ordinal) && path.Count(c => c == '/') >= 3;
 
     public SnapshotMessage GetSnapshot()
     {

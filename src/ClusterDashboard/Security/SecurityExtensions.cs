@@ -9,7 +9,14 @@ public static class SecurityExtensions
     /// ZooKeeper outage met deep inside a request is a 503.</summary>
     public static WebApplicationBuilder AddRequestSafety(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        // Every 503 (an outage: ZooKeeper out of reach) says when to try again.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (context.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "5";
+            }
+        });
         builder.Services.AddExceptionHandler(o => o.StatusCodeSelector = e => e switch
         {
             Microsoft.AspNetCore.Http.BadHttpRequestException bad => bad.StatusCode,

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using ClusterDashboard.Cluster;
 using ClusterDashboard.Coordination;
 using ClusterDashboard.Coordination.Faults;
 using Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage;
@@ -6,11 +8,12 @@ using MudBlazor;
 namespace ClusterDashboard.Components.Cluster;
 
 /// <summary>
-/// The fault-injection key of one browser session: asked for once, when a fault button first needs it (this node has
-/// Faults:ApiKey, or the target publishes that it wants one), and kept in the tab's session storage, encrypted with
-/// the app's data protection keys. A key the target refuses is forgotten, so the next click asks again.
+/// The fault-injection key of one browser session: asked for once, when a fault button first needs it (the target
+/// has a key: this node's own Faults:ApiKey, or another node that publishes that it wants one), the same rule the
+/// REST API applies, and kept in the tab's session storage, encrypted with the app's data protection keys. A key the
+/// target refuses is forgotten, so the next click asks again.
 /// </summary>
-public sealed class FaultKeySession(ProtectedSessionStorage storage, IFaultCommander commander, IDialogService dialogs)
+public sealed class FaultKeySession(ProtectedSessionStorage storage, IFaultCommander commander, IDialogService dialogs, ClusterEventFeed feed)
 {
     private const string StorageKey = "fault-api-key";
 
@@ -22,7 +25,8 @@ public sealed class FaultKeySession(ProtectedSessionStorage storage, IFaultComma
     public async Task<(bool Ok, string? Key)> KeyForAsync(MemberInfo target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (!commander.RequiresKey && target.Faults?.RequiresKey != true)
+        var isSelf = target.NodeId == feed.Local.NodeId;
+        if (!(isSelf ? commander.RequiresKey : target.Faults?.RequiresKey == true))
         {
             return (true, null);
         }
@@ -30,8 +34,16 @@ public sealed class FaultKeySession(ProtectedSessionStorage storage, IFaultComma
         if (!_loaded)
         {
             _loaded = true;
-            var stored = await storage.GetAsync<string>(StorageKey);
-            _key = stored.Success ? stored.Value : null;
+            try
+            {
+                var stored = await storage.GetAsync<string>(StorageKey);
+                _key = stored.Success ? stored.Value : null;
+            }
+            catch (CryptographicException)
+            {
+                // Stored under data protection keys this process no longer has (it restarted): ask again.
+                await storage.DeleteAsync(StorageKey);
+            }
         }
 
         if (_key is not null)
@@ -41,7 +53,7 @@ public sealed class FaultKeySession(ProtectedSessionStorage storage, IFaultComma
 
         var dialog = await dialogs.ShowAsync<ApiKeyDialog>(
             "API key",
-            new DialogParameters<ApiKeyDialog> { { d => d.Target, target.NodeId } },
+            new DialogParameters<ApiKeyDialog> { { d => d.Target, target.NodeId }, { d => d.CheckHere, isSelf } },
             new DialogOptions { CloseOnEscapeKey = true, MaxWidth = MaxWidth.ExtraSmall, FullWidth = true });
         if (await dialog.Result is not { Canceled: false, Data: string key })
         {

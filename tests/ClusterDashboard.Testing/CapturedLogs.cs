@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace ClusterDashboard.Tests;
+namespace ClusterDashboard.Testing;
 
 /// <summary>Every line a node logs from <see cref="MinimumLevel"/> up, formatted as a console would print it, with its
 /// structured values, so a test can check what the log says (and what it must never say).</summary>
-internal sealed class CapturedLogs(LogLevel minimumLevel) : ILoggerProvider
+public sealed class CapturedLogs(LogLevel minimumLevel) : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
@@ -14,6 +14,22 @@ internal sealed class CapturedLogs(LogLevel minimumLevel) : ILoggerProvider
     public IReadOnlyList<string> Lines => [.. _lines];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    /// <summary>A logger factory that writes here alone.</summary>
+    public ILoggerFactory Factory() => new OnlyHere(this);
+
+    private sealed class OnlyHere(CapturedLogs logs) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => logs.CreateLogger(categoryName);
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 
     public void Dispose()
     {
