@@ -1,9 +1,9 @@
 namespace ClusterDashboard.Security;
 
 /// <summary>
-/// Answers a too long URL (414) or too many header bytes (431) as problem+json, like every other error of the API.
-/// Kestrel's own limits are raised above these (<see cref="SecurityExtensions"/>), so its bare answers are not what a
-/// client meets; a request too malformed for Kestrel to parse at all still gets Kestrel's plain 400.
+/// Answers a too long URL (414) or too many header bytes (431) as problem+json, like every other error of the API,
+/// with a detail that says the limit. Kestrel's own limits are raised above these (<see cref="SecurityExtensions"/>);
+/// what goes past those too, or is not HTTP at all, Kestrel answers itself (<see cref="KestrelRejections"/>).
 /// </summary>
 internal sealed class RequestLimitsMiddleware(RequestDelegate next, IProblemDetailsService problems)
 {

@@ -29,6 +29,9 @@ public static class SecurityExtensions
             // Room above RequestLimitsMiddleware's limits, so it, not Kestrel, answers (as problem+json).
             kestrel.Limits.MaxRequestLineSize = 4 * RequestLimitsMiddleware.MaxUrlBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 2 * RequestLimitsMiddleware.MaxHeaderBytes;
+
+            // Above those, and for what is not HTTP at all, Kestrel answers by itself: as problem+json too.
+            kestrel.ConfigureEndpointDefaults(KestrelRejections.Use);
         });
         return builder;
     }
