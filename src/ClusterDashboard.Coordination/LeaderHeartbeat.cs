@@ -67,56 +67,49 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
     {
         var now = time.GetUtcNow();
         var beat = new HeartbeatInfo(election.NodeId, epoch, election.LeaderSince ?? now, now).ToBytes();
-        try
+        return await WriteAsync(Operation.SetData(options.HeartbeatPath, beat), cancellationToken).ConfigureAwait(false) switch
         {
-            await election.FencedMultiAsync([Operation.SetData(options.HeartbeatPath, beat)], cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (MultiOperationException e) when (e.Code == ZooKeeperErrorCode.NoNode)
-        {
+            Written.Yes => true,
             // The first leader ever creates the znode; the next beat goes through the fence as usual.
-            return await CreateAsync(beat, cancellationToken).ConfigureAwait(false);
-        }
-        catch (NotLeaderException e)
-        {
-            logger.LogWarning("Heartbeat of {NodeId} refused: {Reason}", election.NodeId, e.Message);
-            return false;
-        }
-        catch (ZooKeeperException e)
-        {
-            // Whatever ZooKeeper answers (an outage, or NoAuth on a heartbeat znode someone else took over), the beat
-            // is lost, not the loop: the next tick tries again.
-            LogFailed(e);
-            return false;
-        }
+            Written.Missing => await WriteAsync(Operation.Create(options.HeartbeatPath, beat, CreateMode.Persistent, acl), cancellationToken).ConfigureAwait(false) == Written.Yes,
+            _ => false,
+        };
     }
 
-    private async Task<bool> CreateAsync(byte[] beat, CancellationToken cancellationToken)
+    private enum Written
+    {
+        Yes,
+        Missing,
+        No,
+    }
+
+    // Whatever ZooKeeper answers (an outage, or NoAuth on a heartbeat znode someone else took over), the beat is lost,
+    // not the loop: the next tick tries again.
+    private async Task<Written> WriteAsync(Operation write, CancellationToken cancellationToken)
     {
         try
         {
-            await election.FencedMultiAsync([Operation.Create(options.HeartbeatPath, beat, CreateMode.Persistent, acl)], cancellationToken).ConfigureAwait(false);
-            return true;
+            await election.FencedMultiAsync([write], cancellationToken).ConfigureAwait(false);
+            return Written.Yes;
+        }
+        catch (MultiOperationException e) when (e.Code == ZooKeeperErrorCode.NoNode && write is SetDataOperation)
+        {
+            return Written.Missing;
         }
         catch (NotLeaderException e)
         {
             logger.LogWarning("Heartbeat of {NodeId} refused: {Reason}", election.NodeId, e.Message);
-            return false;
+            return Written.No;
         }
         catch (ZooKeeperException e)
         {
-            LogFailed(e);
-            return false;
-        }
-    }
+            // A lost connection is the election's to handle: it suspends the leader on its own.
+            if (e.Code != ZooKeeperErrorCode.ConnectionLoss)
+            {
+                logger.LogWarning("Heartbeat of {NodeId} not written to {Path}: {Reason}", election.NodeId, options.HeartbeatPath, e.Message);
+            }
 
-    private void LogFailed(ZooKeeperException e)
-    {
-        if (e.Code == ZooKeeperErrorCode.ConnectionLoss)
-        {
-            return; // the election suspends the leader on its own
+            return Written.No;
         }
-
-        logger.LogWarning("Heartbeat of {NodeId} not written to {Path}: {Reason}", election.NodeId, options.HeartbeatPath, e.Message);
     }
 }
