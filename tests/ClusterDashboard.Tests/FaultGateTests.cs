@@ -142,6 +142,7 @@ public sealed class FaultGateTests(StandaloneZooKeeperFixture zookeeper) : IClas
         var leader = (await scene.Open.Http.GetLeaderAsync())!;
 
         var (status, problem) = await OrderAsync(scene.Keyed, target.NodeId, new { kind = "pause", durationSeconds = int.MaxValue });
+        var (unnamed, unnamedProblem) = await OrderAsync(scene.Keyed, "%3Cscript%3Ealert(1)%3C%2Fscript%3E", new { kind = "crash", durationSeconds = 5 });
         await WriteCommandAsync(scene.ConnectString, target.NodeId, Command("f-b16b16", target.NodeId, "pause", int.MaxValue));
         await WriteCommandAsync(scene.ConnectString, target.NodeId, Command("f-c0ffee", target.NodeId, "crash,pause", 5));
         await WriteCommandAsync(scene.ConnectString, target.NodeId, Command("f-0dd0dd", target.NodeId, "crash", -5));
@@ -151,6 +152,8 @@ public sealed class FaultGateTests(StandaloneZooKeeperFixture zookeeper) : IClas
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("between 1 and 600", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, unnamed);
+        Assert.DoesNotContain("script", unnamedProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("between 1 and 600", huge.Reason, StringComparison.Ordinal);
         Assert.Contains("unknown kind 'crash,pause'", listed.Reason, StringComparison.Ordinal);
         Assert.Contains("between 1 and 600", negative.Reason, StringComparison.Ordinal);

@@ -117,6 +117,11 @@ public sealed class FaultCommandBus
             return (FaultRefusal.Unavailable, $"{Self} has not read the cluster from ZooKeeper yet.");
         }
 
+        if (!NodeIds.IsValid(order.NodeId))
+        {
+            return (FaultRefusal.UnknownNode, "No such node: node ids are 1 to 64 letters, digits, '-' and '_'; GET /members lists them.");
+        }
+
         var target = _observer.Current.Members.FirstOrDefault(m => m.NodeId == order.NodeId);
         if (target is null)
         {
