@@ -19,15 +19,19 @@ internal static class OurElectionWorkload
 
         public required LeaderElection Election { get; init; }
 
+        public required CrashSwitch Crash { get; init; }
+
         public long BecameLeader;
 
         public static async Task<Participant> JoinAsync(string connectString, string path, TimeSpan sessionTimeout, int index)
         {
-            var client = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = sessionTimeout });
+            var crash = new CrashSwitch();
+            var client = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = sessionTimeout, Dialer = crash.Dialer });
             var participant = new Participant
             {
                 Client = client,
                 Election = new LeaderElection(path, $"p{index}", null, TimeProvider.System, NullLogger.Instance),
+                Crash = crash,
             };
             participant.Election.LeadershipChanged += c =>
             {
@@ -97,7 +101,7 @@ internal static class OurElectionWorkload
                 {
                     // Like Curator's driver (injectSessionExpiration): the leader's client stops without closing its
                     // session, so on both sides the server expires it from the leader's last ping.
-                    leader.Client.Faults.Crash();
+                    leader.Crash.Crash();
                 }
                 else
                 {

@@ -10,7 +10,8 @@ public sealed record ClusterHistory(IReadOnlyList<FaultEntry> Faults, IReadOnlyL
 /// <param name="DecidedAt">When the target decided (carried it out, or refused it).</param>
 /// <param name="Refusal">Why the target refused it; null when carried out.</param>
 /// <param name="Reason">The refusal in a sentence.</param>
-public sealed record FaultEntry(string Id, string NodeId, FaultKind? Kind, int? DurationSeconds, DateTimeOffset DecidedAt, string? IssuedBy, FaultRefusal? Refusal, string? Reason)
+/// <param name="Parameters">What the kind took beside its duration (a direction, a latency), if anything.</param>
+public sealed record FaultEntry(string Id, string NodeId, FaultKind? Kind, int? DurationSeconds, DateTimeOffset DecidedAt, string? IssuedBy, FaultRefusal? Refusal, string? Reason, FaultParameters? Parameters = null)
 {
     public bool CarriedOut => Refusal is null;
 }

@@ -16,7 +16,7 @@ public static class ClusterHistoryBuilder
             .ToList();
         var records = named.Select(r => r.Record!).ToList();
         var faults = records.Where(r => r.Type == HistoryRecordType.Fault && r.FaultId is not null)
-            .Select(r => new FaultEntry(r.FaultId!, r.NodeId, r.FaultKind, r.DurationSeconds, r.At, r.IssuedBy, r.Refusal, r.Reason))
+            .Select(r => new FaultEntry(r.FaultId!, r.NodeId, r.FaultKind, r.DurationSeconds, r.At, r.IssuedBy, r.Refusal, r.Reason, r.Parameters))
             .OrderByDescending(f => f.DecidedAt)
             .ToList();
         // Only a fault that was carried out can have caused a failover.

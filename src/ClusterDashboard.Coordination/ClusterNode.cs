@@ -68,7 +68,7 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
         _observer.ZnodeChanged += _faults.OnZnodeChanged;
         _observer.SnapshotChanged += OnSnapshot;
         _participant.Election.LeadershipChanged += OnLeadershipChanged;
-        _participant.FaultChanged += _ => PublishStatus();
+        _participant.Drill.Changed += _ => PublishStatus();
         _observer.Start();
         _participant.Start();
         return Task.CompletedTask;

@@ -45,11 +45,13 @@ public sealed record ClusterNodeOptions
     /// <summary>The cluster's own znodes: everything the node reads, watches, writes or serves lies under these.</summary>
     public IReadOnlyList<string> OwnPaths => [ElectionPath, MembersPath, HeartbeatPath, ClusterNode.StatusPath, ClusterNode.CommandsPath, ClusterNode.HistoryPath];
 
-    /// <summary>The options of every ZooKeeper session this node opens: same servers, timeout and credentials.</summary>
-    internal ZooKeeperClientOptions ClientOptions() => new()
+    /// <summary>The options of every ZooKeeper session this node opens: same servers, timeout and credentials; the
+    /// participant's dial through its fault link.</summary>
+    internal ZooKeeperClientOptions ClientOptions(ZooKeeperDialer? dialer = null) => new()
     {
         ConnectString = ConnectString,
         SessionTimeout = SessionTimeout,
         DigestAuth = Credentials is { } credentials ? [credentials.DigestAuth] : [],
+        Dialer = dialer ?? ZooKeeperDialers.Tcp,
     };
 }

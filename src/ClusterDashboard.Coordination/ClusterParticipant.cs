@@ -7,37 +7,45 @@ namespace ClusterDashboard.Coordination;
 
 /// <summary>
 /// The participant session: runs the election and the member registration on one ZooKeeper session, and when that
-/// session expires starts a new one, so the node rejoins at the back of the queue as a follower.
+/// session ends starts a new one, so the node rejoins at the back of the queue as a follower. Its client dials
+/// through its <see cref="FaultDrill"/>'s link and runs on its clock, so faults reach it only as a network and a
+/// process would: nothing in the session loop knows of them beyond staying away while crashed or gone.
 /// </summary>
 public sealed class ClusterParticipant : IAsyncDisposable
 {
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan LastBackoff = TimeSpan.FromSeconds(5);
+
     private readonly ClusterNodeOptions _options;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly MemberRegistration _member;
     private readonly ClusterAcls _acls;
+    private readonly BackgroundTasks _background;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _faultLock = new();
     private Task _loop = Task.CompletedTask;
+    private Task _heartbeat = Task.CompletedTask;
     private ZooKeeperClient? _client;
+    private CancellationTokenSource? _session;
     private int _stopped;
-    private ActiveFault? _fault;
-    private TaskCompletionSource _faultEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ClusterParticipant(ClusterNodeOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
         _options = options;
         _loggerFactory = loggerFactory;
-        _time = time;
         _logger = loggerFactory.CreateLogger<ClusterParticipant>();
+        _background = new BackgroundTasks(_logger);
         _acls = new ClusterAcls(options);
-        Election = new LeaderElection(options.ElectionPath, options.NodeId, options.AdvertisedUrl, time, loggerFactory.CreateLogger<LeaderElection>(), options.LeadershipPolicy, _acls.For(options.ElectionPath));
-        Heartbeat = new LeaderHeartbeat(Election, options, _acls.For(options.HeartbeatPath), time, loggerFactory.CreateLogger<LeaderHeartbeat>());
+        Drill = new FaultDrill(time, loggerFactory.CreateLogger<FaultDrill>());
+        // The recipe runs on the participant's own clock, the one a pause stops.
+        var clock = Drill.Clock;
+        Election = new LeaderElection(options.ElectionPath, options.NodeId, options.AdvertisedUrl, clock, loggerFactory.CreateLogger<LeaderElection>(), options.LeadershipPolicy, _acls.For(options.ElectionPath));
+        Heartbeat = new LeaderHeartbeat(Election, options, _acls.For(options.HeartbeatPath), clock, loggerFactory.CreateLogger<LeaderHeartbeat>());
         _member = new MemberRegistration(
             options.MembersPath,
-            new MemberPayload(options.NodeId, options.AdvertisedUrl, time.GetUtcNow(), options.Version, StateName(options.Observer ? LeadershipState.Observer : LeadershipState.Idle)),
+            new MemberPayload(options.NodeId, options.AdvertisedUrl, time.GetUtcNow(), options.Version, options.Observer ? NodeState.Observer : NodeState.Idle),
             _acls.For(options.MembersPath),
             loggerFactory.CreateLogger<MemberRegistration>());
         Election.LeadershipChanged += OnLeadershipChanged;
@@ -47,31 +55,19 @@ public sealed class ClusterParticipant : IAsyncDisposable
 
     public LeaderHeartbeat Heartbeat { get; }
 
+    /// <summary>The faults this participant lives through: its network link, its clock.</summary>
+    public FaultDrill Drill { get; }
+
     /// <summary>The current participant session, if connected at least once.</summary>
     public ZooKeeperClient? Client => _client;
 
-    /// <summary>Raised when a fault starts or ends.</summary>
-    public event Action<ActiveFault?>? FaultChanged;
-
     /// <summary>The fault this participant is living through, if any.</summary>
-    public ActiveFault? Fault
-    {
-        get
-        {
-            lock (_faultLock)
-            {
-                return _fault is { } f && f.Until > _time.GetUtcNow() ? f : null;
-            }
-        }
-    }
-
-    /// <summary>The longest fault a participant lives through, whatever asks: the timers it reaches stay sane.</summary>
-    public static readonly TimeSpan MaxFaultDuration = TimeSpan.FromSeconds(FaultPolicy.LongestFaultSeconds);
+    public ActiveFault? Fault => Drill.Fault;
 
     /// <summary>Makes this participant fail as <paramref name="kind"/> for <paramref name="duration"/> (at most
-    /// <see cref="MaxFaultDuration"/>). Only the participant session suffers; the node's observer session, and so its
+    /// <see cref="MaxFaultDuration"/>). Only the participant suffers; the node's observer session, and so its
     /// dashboard, carries on.</summary>
-    public void Inject(string id, FaultKind kind, TimeSpan duration)
+    public void Inject(string id, FaultKind kind, TimeSpan duration, FaultParameters? parameters = null)
     {
         if (kind.HasDuration() && (duration <= TimeSpan.Zero || duration > MaxFaultDuration))
         {
@@ -84,93 +80,39 @@ public sealed class ClusterParticipant : IAsyncDisposable
             return;
         }
 
-        var now = _time.GetUtcNow();
-        var fault = new ActiveFault(id, kind, now, now + duration);
-        lock (_faultLock)
-        {
-            _fault = fault;
-        }
-
-        _logger.LogWarning("Node {NodeId}: simulated {Fault} for {Duration} ({FaultId})", _options.NodeId, kind, duration, id);
-        FaultChanged?.Invoke(fault);
-        _ = EndFaultLaterAsync(fault);
-        var client = _client;
+        Drill.Start(id, kind, duration, parameters ?? FaultParameters.None);
         switch (kind)
         {
             case FaultKind.Crash:
-                client?.Faults.Crash();
-                break;
-            case FaultKind.Partition:
-                client?.Faults.Partition(duration);
-                break;
-            case FaultKind.Pause:
-                client?.Faults.Freeze(duration);
+                // The process is gone: it leads nothing, and its session is left where it is, for ZooKeeper to expire.
+                Election.SetState(LeadershipState.Lost);
+                try
+                {
+                    _session?.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // between two sessions: there is none to drop
+                }
+
                 break;
             case FaultKind.Leave:
                 // Stop leading before the candidate goes, then close: the successor takes over at once.
                 Election.SetState(LeadershipState.Left);
-                _ = client?.CloseAsync();
+                if (_client is { } client)
+                {
+                    _background.Run("leave: close the session", () => client.CloseAsync());
+                }
+
                 break;
         }
     }
 
-    /// <summary>Ends the running fault early: a partition or pause lifts, a crashed or departed node comes back.</summary>
-    public void Heal()
-    {
-        ActiveFault? ended;
-        lock (_faultLock)
-        {
-            ended = _fault;
-            _fault = null;
-        }
+    /// <summary>The longest fault a participant lives through, whatever asks: the timers it reaches stay sane.</summary>
+    public static readonly TimeSpan MaxFaultDuration = TimeSpan.FromSeconds(FaultPolicy.LongestFaultSeconds);
 
-        _client?.Faults.Heal();
-        Interlocked.Exchange(ref _faultEnded, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-        if (ended is not null)
-        {
-            _logger.LogInformation("Node {NodeId}: fault {FaultId} ended", _options.NodeId, ended.Id);
-            FaultChanged?.Invoke(null);
-        }
-    }
-
-    private async Task EndFaultLaterAsync(ActiveFault fault)
-    {
-        try
-        {
-            await Task.Delay(fault.Until - fault.Since, _time, _stop.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-        {
-            return;
-        }
-
-        lock (_faultLock)
-        {
-            if (!ReferenceEquals(_fault, fault))
-            {
-                return; // healed or replaced meanwhile
-            }
-        }
-
-        Heal();
-    }
-
-    // A crashed, departed or partitioned node stays away until its fault ends, even if its old session is gone.
-    private async Task WhileDownAsync(CancellationToken cancellationToken)
-    {
-        while (Fault is { Kind: FaultKind.Crash or FaultKind.Leave or FaultKind.Partition } fault)
-        {
-            var ended = Volatile.Read(ref _faultEnded).Task;
-            var remaining = fault.Until - _time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
-            {
-                return;
-            }
-
-            await Task.WhenAny(ended, Task.Delay(remaining, _time, cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-    }
+    /// <summary>Ends the running fault early: a partition, pause or latency lifts, a crashed or departed node comes back.</summary>
+    public void Heal() => Drill.End();
 
     public void Start()
     {
@@ -178,51 +120,58 @@ public sealed class ClusterParticipant : IAsyncDisposable
         _heartbeat = Task.Run(() => Heartbeat.RunAsync(_stop.Token));
     }
 
-    private Task _heartbeat = Task.CompletedTask;
-
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var backoff = TimeSpan.FromMilliseconds(200);
+        var backoff = FirstBackoff;
         while (!cancellationToken.IsCancellationRequested)
         {
             ZooKeeperClient? zk = null;
+            using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             try
             {
-                await WhileDownAsync(cancellationToken).ConfigureAwait(false);
-                zk = await ZooKeeperClient.ConnectAsync(_options.ClientOptions(), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+                await Drill.WhileAwayAsync(cancellationToken).ConfigureAwait(false);
+                _session = session;
+                zk = await ZooKeeperClient.ConnectAsync(_options.ClientOptions(Drill.Link.Dialer()), _loggerFactory, Drill.Clock, session.Token).ConfigureAwait(false);
                 _client = zk;
-                await zk.EnsureChrootAsync(_acls.Shared, cancellationToken).ConfigureAwait(false);
-                await _member.RegisterAsync(zk, cancellationToken).ConfigureAwait(false);
+                await zk.EnsureChrootAsync(_acls.Shared, session.Token).ConfigureAwait(false);
+                await _member.RegisterAsync(zk, session.Token).ConfigureAwait(false);
                 // Only a session that could take part resets the wait: one refused at once (NoAuth on a znode another
                 // identity holds) backs off like a failed connection instead of reconnecting several times a second.
-                backoff = TimeSpan.FromMilliseconds(200);
+                backoff = FirstBackoff;
                 if (_options.Observer)
                 {
                     // An observer is a member that never queues: it just keeps its session until it ends.
                     Election.SetState(LeadershipState.Observer);
-                    await zk.WaitForStateAsync(s => s is ConnectionState.Expired or ConnectionState.Closed or ConnectionState.AuthFailed, cancellationToken).ConfigureAwait(false);
+                    await zk.WaitForStateAsync(s => s is ConnectionState.Expired or ConnectionState.Closed or ConnectionState.AuthFailed, session.Token).ConfigureAwait(false);
                     continue;
                 }
 
-                await Election.RunAsync(zk, cancellationToken).ConfigureAwait(false);
+                await Election.RunAsync(zk, session.Token).ConfigureAwait(false);
                 _logger.LogWarning("Participant session {SessionId} of {NodeId} ended ({State}); starting a new one", zk.SessionIdHex, _options.NodeId, zk.State);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
+            catch (OperationCanceledException) when (session.IsCancellationRequested)
+            {
+                // Crashed: this session is dropped as it is; the next starts once the crash is over.
+                Election.SetState(LeadershipState.Lost);
+            }
             catch (Exception e)
             {
                 _logger.LogWarning("Participant {NodeId} could not take part: {Reason}; retrying in {Backoff}", _options.NodeId, e.Message, backoff);
                 Election.SetState(LeadershipState.Idle);
                 await DelayAsync(backoff, cancellationToken).ConfigureAwait(false);
-                backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
+                backoff = backoff * 2 < LastBackoff ? backoff * 2 : LastBackoff;
             }
             finally
             {
+                _session = null;
                 if (zk is not null && !cancellationToken.IsCancellationRequested)
                 {
-                    await zk.DisposeAsync().ConfigureAwait(false);
+                    // A crashed session's client may wait out its read timeout on a dead link: in the background.
+                    _background.Run("drop a finished session", () => zk.DisposeAsync().AsTask());
                 }
             }
         }
@@ -238,6 +187,8 @@ public sealed class ClusterParticipant : IAsyncDisposable
             return;
         }
 
+        // A fault ends first: a paused participant's timers, or a held link, would hold up the goodbye.
+        Drill.End();
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -255,6 +206,16 @@ public sealed class ClusterParticipant : IAsyncDisposable
         {
             await zk.DisposeAsync().ConfigureAwait(false);
         }
+
+        try
+        {
+            await _background.DrainAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await Drill.DisposeAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -263,17 +224,15 @@ public sealed class ClusterParticipant : IAsyncDisposable
     {
         if (_client is { State: ConnectionState.Connected } zk && change.State is LeadershipState.Leader or LeadershipState.Follower)
         {
-            _ = _member.PublishStateAsync(zk, StateName(change.State), _stop.Token);
+            _background.Run("publish member state", () => _member.PublishStateAsync(zk, NodeStates.Of(change.State), _stop.Token));
         }
     }
-
-    internal static string StateName(LeadershipState state) => state.ToString().ToLowerInvariant();
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, Drill.Clock, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -46,15 +46,15 @@ public static class ClusterSnapshotBuilder
                 var state = status switch
                 {
                     { FaultId: not null } => status.State,
-                    { State: "suspended" or "lost" or "observer" } => status.State,
-                    _ => isLeader ? "leader" : m.State == "leader" ? "follower" : m.State,
+                    { State: NodeState.Suspended or NodeState.Lost or NodeState.Observer } => status.State,
+                    _ => isLeader ? NodeState.Leader : m.State == NodeState.Leader ? NodeState.Follower : m.State,
                 };
                 return new MemberInfo(m.NodeId, NodeUrls.IsValid(m.Url) ? m.Url : null, m.StartedAt, m.Version, isLeader, state, status is not null, status?.Faults);
             })
             .ToList();
         var down = statuses.Values
             .Where(s => registered.All(m => m.NodeId != s.NodeId))
-            .Select(s => new MemberInfo(s.NodeId, NodeUrls.IsValid(s.Url) ? s.Url : null, s.At, string.Empty, false, s.FaultId is null ? "down" : s.State, true, s.Faults));
+            .Select(s => new MemberInfo(s.NodeId, NodeUrls.IsValid(s.Url) ? s.Url : null, s.At, string.Empty, false, s.FaultId is null ? NodeState.Down : s.State, true, s.Faults));
         var members = registered.Concat(down).OrderBy(m => m.NodeId, StringComparer.Ordinal).ToList();
 
         return new ClusterSnapshot(leader, candidates, members, tree.Zxid, now) { Heartbeat = heartbeat, Foreign = queue.Foreign };

@@ -29,7 +29,8 @@ public sealed record HistoryRecord(
     DateTimeOffset? PredecessorGoneAt = null,
     string? IssuedBy = null,
     FaultRefusal? Refusal = null,
-    string? Reason = null)
+    string? Reason = null,
+    FaultParameters? Parameters = null)
 {
     private const int MaxReasonLength = 300;
 
@@ -40,6 +41,7 @@ public sealed record HistoryRecord(
     public static HistoryRecord? TryParse(ReadOnlySpan<byte> data) =>
         PayloadJson.TryParse<HistoryRecord>(data) is { } r && Enum.IsDefined(r.Type) && NodeIds.IsValid(r.NodeId)
             && (r.FaultKind is null || Enum.IsDefined(r.FaultKind.Value))
+            && (r.Parameters?.Direction is null || Enum.IsDefined(r.Parameters.Direction.Value))
             && (r.FaultId is null || FaultIds.IsValid(r.FaultId)) && (r.IssuedBy is null || NodeIds.IsValid(r.IssuedBy))
             ? r with { Reason = r.Reason is { Length: > MaxReasonLength } reason ? reason[..MaxReasonLength] : r.Reason }
             : null;

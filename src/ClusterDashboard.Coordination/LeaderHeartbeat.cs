@@ -45,8 +45,9 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
                     }
                 }
 
-                using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                tick.CancelAfter(options.HeartbeatInterval);
+                // On the participant's own clock: a paused participant does not beat.
+                using var interval = new CancellationTokenSource(options.HeartbeatInterval, time);
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interval.Token);
                 try
                 {
                     await tookOver.WaitAsync(tick.Token).ConfigureAwait(false);

@@ -55,7 +55,7 @@ public sealed class MemberRegistration(string membersPath, MemberPayload payload
     }
 
     /// <summary>Publishes a new state; best effort, since a disconnected node cannot write and says so on reconnect.</summary>
-    public async Task PublishStateAsync(ZooKeeperClient zk, string state, CancellationToken cancellationToken)
+    public async Task PublishStateAsync(ZooKeeperClient zk, NodeState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zk);
         _payload = _payload with { State = state };

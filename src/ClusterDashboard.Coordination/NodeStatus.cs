@@ -4,12 +4,12 @@ using ClusterDashboard.Coordination.Faults;
 namespace ClusterDashboard.Coordination;
 
 /// <summary>A node's own account of itself, kept by its observer session under /status so it stays visible while
-/// the participant is crashed, partitioned or paused. <see cref="State"/> is "crashed", "partitioned", "paused" or
-/// "left" during a fault, else the leadership state. <see cref="Faults"/> says what fault orders it accepts.</summary>
-public sealed record NodeStatus(string NodeId, string Url, string State, string? FaultId, DateTimeOffset? FaultUntil, string Policy, DateTimeOffset At, FaultAcceptance? Faults = null)
+/// the participant is crashed, partitioned or paused: its state (a fault's while it lives through one), the fault,
+/// and what fault orders it accepts.</summary>
+public sealed record NodeStatus(string NodeId, string Url, NodeState State, string? FaultId, DateTimeOffset? FaultUntil, string Policy, DateTimeOffset At, FaultAcceptance? Faults = null)
 {
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, PayloadJson.Options);
 
     public static NodeStatus? TryParse(ReadOnlySpan<byte> data) =>
-        PayloadJson.TryParse<NodeStatus>(data) is { } s && NodeIds.IsValid(s.NodeId) && s.State is { Length: <= 32 } ? s : null;
+        PayloadJson.TryParse<NodeStatus>(data) is { } s && NodeIds.IsValid(s.NodeId) && Enum.IsDefined(s.State) ? s : null;
 }

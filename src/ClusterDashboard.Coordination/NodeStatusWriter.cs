@@ -22,15 +22,7 @@ internal sealed class NodeStatusWriter(ClusterNodeOptions options, ClusterObserv
         try
         {
             var fault = participant.Fault;
-            var leadership = ClusterParticipant.StateName(participant.Election.State);
-            var state = fault?.Kind switch
-            {
-                FaultKind.Crash => "crashed",
-                FaultKind.Partition => "partitioned",
-                FaultKind.Pause => "paused",
-                FaultKind.Leave => "left",
-                _ => leadership,
-            };
+            var state = fault is { } f ? NodeStates.Of(f.Kind) : NodeStates.Of(participant.Election.State);
             var status = new NodeStatus(options.NodeId, options.AdvertisedUrl, state, fault?.Id, fault?.Until, options.LeadershipPolicy.ToString().ToLowerInvariant(), time.GetUtcNow(), options.Faults.Acceptance);
             var path = ZooKeeperPath.Combine(ClusterNode.StatusPath, options.NodeId);
             try

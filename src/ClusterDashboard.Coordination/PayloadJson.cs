@@ -10,7 +10,7 @@ internal static class PayloadJson
     // Read as strictly as written: numbers as numbers, each field once.
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        Converters = { new Faults.FaultKindJsonConverter(), new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
         NumberHandling = JsonNumberHandling.Strict,
         AllowDuplicateProperties = false,
     };

@@ -30,13 +30,8 @@ public sealed partial class ZooKeeperClient
     private long _lastZxid;
     private long _lastHeard;
     private int _xid;
-    private long _blockedUntil;
-    private long _frozenUntil;
-    private TaskCompletionSource _healed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static readonly TimeSpan PingTolerance = TimeSpan.FromMilliseconds(1);
-
-    private static readonly Func<ZooKeeperClient, long> Frozen = static c => Volatile.Read(ref c._frozenUntil);
 
     private TimeSpan ReadTimeout => TimeSpan.FromMilliseconds(NegotiatedTimeoutMs * 2 / 3.0);
 
@@ -67,14 +62,6 @@ public sealed partial class ZooKeeperClient
                 // are about to; saying so now is safer than letting the application believe it still holds it.
                 Finish(ConnectionState.Expired, new ZooKeeperException(ZooKeeperErrorCode.SessionExpired, detail: "no server answered within the session timeout"));
                 return;
-            }
-
-            var blockedUntil = Volatile.Read(ref _blockedUntil);
-            if (blockedUntil > _time.GetTimestamp())
-            {
-                // A simulated partition holds reconnects back, but not past the moment the session would expire.
-                await WhileBlockedAsync(static c => Math.Min(Volatile.Read(ref c._blockedUntil), c.ExpiryDeadline())).ConfigureAwait(false);
-                continue;
             }
 
             var server = servers[attempt % servers.Count];
@@ -128,7 +115,7 @@ public sealed partial class ZooKeeperClient
                 "ZooKeeper session {SessionId} connected to {Server} (timeout {TimeoutMs} ms)",
                 SessionIdHex, ConnectedServer, NegotiatedTimeoutMs);
 
-            var receive = connection.ReceiveAsync(frame => OnFrame(frame, pending), ct => WhileBlockedAsync(Frozen, ct), stop.Token);
+            var receive = connection.ReceiveAsync(frame => OnFrame(frame, pending), stop.Token);
             var send = SendLoopAsync(connection, pending, stop.Token);
             var ping = PingLoopAsync(connection, stop.Token);
             var ended = await Task.WhenAny(receive, send, ping).ConfigureAwait(false);
@@ -162,9 +149,10 @@ public sealed partial class ZooKeeperClient
 
     private async Task<FrameConnection> OpenAsync(DnsEndPoint server, TimeSpan timeout)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-        deadline.CancelAfter(timeout);
-        var connection = await FrameConnection.OpenAsync(server, _options.MaxFrameSize, _time, deadline.Token).ConfigureAwait(false);
+        // On the client's own clock, like every timer of the session.
+        using var attempt = new CancellationTokenSource(timeout, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, attempt.Token);
+        var connection = await FrameConnection.OpenAsync(_options.Dialer, server, _options.MaxFrameSize, _time, deadline.Token).ConfigureAwait(false);
         try
         {
             await connection.WriteAsync(BuildConnectRequest(), deadline.Token).ConfigureAwait(false);
@@ -286,7 +274,6 @@ public sealed partial class ZooKeeperClient
         var reader = _outgoing.Reader;
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            await WhileBlockedAsync(Frozen, cancellationToken).ConfigureAwait(false);
             buffer.ResetWrittenCount();
             // Batch whatever is queued into one write: pipelined requests then cost one syscall, not one each.
             while (buffer.WrittenCount < 64 * 1024 && reader.TryRead(out var request))
@@ -320,7 +307,6 @@ public sealed partial class ZooKeeperClient
         var pingInterval = ReadTimeout / 2;
         while (true)
         {
-            await WhileBlockedAsync(Frozen, cancellationToken).ConfigureAwait(false);
             var silent = _time.GetElapsedTime(connection.LastReceivedTimestamp);
             if (silent > ReadTimeout)
             {
@@ -616,52 +602,6 @@ public sealed partial class ZooKeeperClient
     private long ExpiryDeadline() => _sessionId == 0
         ? long.MaxValue
         : Volatile.Read(ref _lastHeard) + (long)(NegotiatedTimeoutMs / 1000.0 * _time.TimestampFrequency);
-
-    internal void InjectPartition(TimeSpan duration)
-    {
-        Volatile.Write(ref _blockedUntil, _time.GetTimestamp() + (long)(duration.TotalSeconds * _time.TimestampFrequency));
-        _logger.LogWarning("ZooKeeper session {SessionId}: simulated partition for {Duration}", SessionIdHex, duration);
-        _connection?.Abort();
-    }
-
-    internal void InjectCrash()
-    {
-        _logger.LogWarning("ZooKeeper session {SessionId}: simulated crash; the session is left to expire", SessionIdHex);
-        Finish(ConnectionState.Closed, new ZooKeeperException(ZooKeeperErrorCode.ClientClosed, detail: "simulated crash"));
-    }
-
-    internal void InjectFreeze(TimeSpan duration)
-    {
-        Volatile.Write(ref _frozenUntil, _time.GetTimestamp() + (long)(duration.TotalSeconds * _time.TimestampFrequency));
-        _logger.LogWarning("ZooKeeper session {SessionId}: simulated pause for {Duration}", SessionIdHex, duration);
-    }
-
-    internal void HealFaults()
-    {
-        Volatile.Write(ref _blockedUntil, 0);
-        Volatile.Write(ref _frozenUntil, 0);
-        Interlocked.Exchange(ref _healed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-    }
-
-    // Waits while a simulated partition or pause lasts; returns at once when none does.
-    private async ValueTask WhileBlockedAsync(Func<ZooKeeperClient, long> until, CancellationToken cancellationToken = default)
-    {
-        // The heal signal is taken before the deadline is read: a heal in between then either shows as a cleared
-        // deadline or completes this very signal, and is never slept through.
-        var healed = Volatile.Read(ref _healed).Task;
-        var deadline = until(this);
-        var remaining = deadline - _time.GetTimestamp();
-        if (deadline == 0 || remaining <= 0)
-        {
-            return;
-        }
-
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
-        var delay = Task.Delay(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency), _time, linked.Token);
-        await Task.WhenAny(delay, healed).ConfigureAwait(false);
-        await linked.CancelAsync().ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-    }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

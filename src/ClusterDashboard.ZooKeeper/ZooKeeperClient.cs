@@ -37,11 +37,6 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Simulated failures of this client (partition, crash, pause), for drills and tests.</summary>
-    public ClientFaults Faults => _faults ??= new ClientFaults(this);
-
-    private ClientFaults? _faults;
-
     /// <summary>Raised on every state change, in order with watch events.</summary>
     public event Action<ConnectionState>? StateChanged;
 
@@ -514,13 +509,12 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         {
             var request = new PendingRequest<bool>(OpCode.CloseSession, [], null, Responses.Empty);
             _outgoing.Writer.TryWrite(request);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(ReadTimeout);
             try
             {
-                await request.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
+                // On the client's own clock, like every timer of the session.
+                await request.Task.WaitAsync(ReadTimeout, _time, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is ZooKeeperException or OperationCanceledException)
+            catch (Exception e) when (e is ZooKeeperException or OperationCanceledException or TimeoutException)
             {
                 // Closing is best effort: if the server does not hear it, the session expires on its own.
                 _logger.LogInformation("ZooKeeper session {SessionId} closed without the server's reply: {Reason}", SessionIdHex, e.Message);

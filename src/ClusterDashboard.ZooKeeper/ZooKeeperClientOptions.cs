@@ -19,4 +19,8 @@ public sealed class ZooKeeperClientOptions
 
     /// <summary>Shuffles the server list; tests can pin the order.</summary>
     public bool ShuffleServers { get; init; } = true;
+
+    /// <summary>How the client opens its connections: plain TCP unless set. A caller can put something between the
+    /// client and the servers here (TLS, a proxy, a simulated network) without the client knowing.</summary>
+    public ZooKeeperDialer Dialer { get; init; } = ZooKeeperDialers.Tcp;
 }

@@ -41,7 +41,7 @@ public sealed class ClusterSnapshotBuilderTests
 
         var member = Assert.Single(snapshot.Members);
         Assert.Equal("http://n2", member.Url);
-        Assert.Equal("follower", member.State);
+        Assert.Equal(NodeState.Follower, member.State);
     }
 
     [Fact]

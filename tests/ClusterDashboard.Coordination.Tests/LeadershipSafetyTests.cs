@@ -1,4 +1,5 @@
 using System.Text;
+using ClusterDashboard.Coordination.Faults;
 using ClusterDashboard.Testing;
 using ClusterDashboard.ZooKeeper;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -40,12 +41,13 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         await writer.CreateAsync("/work", "0");
 
         // The pause lasts until the test heals it, so the stale leader is looked at while it surely still believes.
-        first.Client!.Faults.Freeze(TimeSpan.FromSeconds(60));
+        first.Inject("f-0000", FaultKind.Pause, TimeSpan.FromSeconds(60));
         await UntilAsync(() => second.Election.State == LeadershipState.Leader, "node-2 takes over from the paused leader");
         Assert.Equal(LeadershipState.Leader, first.Election.State); // the paused one cannot know yet
 
+        // Its first act on waking: a fenced write, which must not get through.
         var staleWrite = first.Election.FencedMultiAsync([Operation.SetData("/work", Encoding.UTF8.GetBytes("stale"))]);
-        first.Client.Faults.Heal();
+        first.Heal();
         var refused = await Assert.ThrowsAsync<NotLeaderException>(() => staleWrite);
         await second.Election.FencedMultiAsync([Operation.SetData("/work", Encoding.UTF8.GetBytes("fresh"))]);
 
@@ -73,16 +75,29 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         Assert.Throws<NotLeaderException>(() => first.Election.Resign());
     }
 
+    // A silent partition is noticed at the client's read timeout (two thirds of the session) after the server last
+    // answered, and the session lives until the server has heard nothing for the whole timeout. A request answered
+    // just before the partition fixes both moments: with a 6 s session the client notices at 4 s and the session
+    // lasts until 6 s, so a 5 s partition is seen and survived.
+    private static readonly TimeSpan SurvivableSession = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan SurvivablePartition = TimeSpan.FromSeconds(5);
+
+    private static async Task PartitionAfterAnAnswerAsync(ClusterParticipant participant, TimeSpan duration)
+    {
+        await participant.Client!.ExistsAsync("/");
+        participant.Inject("f-0001", FaultKind.Partition, duration);
+    }
+
     [Fact]
     public async Task Under_the_standard_policy_a_disconnected_leader_is_suspended_and_resumes_with_the_same_epoch()
     {
-        await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "standard"), TimeSpan.FromSeconds(4));
+        await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "standard"), SurvivableSession);
         var leader = cluster.Start("node-1");
         await UntilAsync(() => leader.Election.State == LeadershipState.Leader, "node-1 leads");
         var states = RecordStates(leader.Election);
         var epoch = leader.Election.Epoch;
 
-        leader.Client!.Faults.Partition(TimeSpan.FromMilliseconds(800));
+        await PartitionAfterAnAnswerAsync(leader, SurvivablePartition);
 
         await UntilAsync(() => { lock (states) { return states.SequenceEqual([LeadershipState.Suspended, LeadershipState.Leader]); } }, "suspended, then leader again");
         Assert.Equal(epoch, leader.Election.Epoch);
@@ -92,16 +107,14 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
     [Fact]
     public async Task Under_the_session_policy_a_briefly_disconnected_leader_keeps_leading_but_a_lost_session_ends_it()
     {
-        // A partition of a second inside a session of five: long enough for the election to see the disconnection,
-        // short enough that the session surely survives it.
-        await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "session"), TimeSpan.FromSeconds(5), policy: LeadershipPolicy.SessionOnly);
+        await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "session"), SurvivableSession, policy: LeadershipPolicy.SessionOnly);
         var leader = cluster.Start("node-1");
         await UntilAsync(() => leader.Election.State == LeadershipState.Leader, "node-1 leads");
         var states = RecordStates(leader.Election);
         var client = leader.Client!;
         var disconnected = StateHeard.Next(client, ConnectionState.Disconnected);
 
-        client.Faults.Partition(TimeSpan.FromSeconds(1));
+        await PartitionAfterAnAnswerAsync(leader, SurvivablePartition);
         await disconnected.WaitAsync(Deadline);
         await client.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(Deadline);
         lock (states)
@@ -109,7 +122,7 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
             Assert.DoesNotContain(LeadershipState.Suspended, states);
         }
 
-        client.Faults.Partition(TimeSpan.FromSeconds(30));
+        leader.Inject("f-0002", FaultKind.Partition, TimeSpan.FromSeconds(30));
         await UntilAsync(() => { lock (states) { return states.Contains(LeadershipState.Lost); } }, "a lost session ends leadership");
     }
 
@@ -125,7 +138,7 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         await using var reader = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString });
 
         Assert.Single(await reader.GetChildrenAsync("/election"));
-        Assert.Equal("observer", MemberPayload.TryParse((await reader.GetDataAsync("/members/watcher")).Data)?.State);
+        Assert.Equal(NodeState.Observer, MemberPayload.TryParse((await reader.GetDataAsync("/members/watcher")).Data)?.State);
     }
 
     [Fact]

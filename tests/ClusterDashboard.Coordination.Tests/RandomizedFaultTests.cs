@@ -1,3 +1,4 @@
+using ClusterDashboard.Coordination.Faults;
 using ClusterDashboard.Testing;
 using Xunit.Abstractions;
 
@@ -34,13 +35,14 @@ public sealed class RandomizedFaultTests(ITestOutputHelper output)
             var participant = live[name];
             switch (random.Next(5))
             {
-                case 0 when participant.Client is { } client:
-                    client.Faults.Crash(); // the participant starts a new session at once, as a restarted process would
+                case 0:
+                    // Back at once, as a restarted process would be, with a new session.
+                    participant.Inject($"f-{i:x4}", FaultKind.Crash, TimeSpan.FromMilliseconds(100));
                     log.Add($"crash {name}");
                     break;
-                case 1 when participant.Client is { } client:
+                case 1:
                     var duration = TimeSpan.FromMilliseconds(random.Next(200, 4000));
-                    client.Faults.Partition(duration);
+                    participant.Inject($"f-{i:x4}", FaultKind.Partition, duration);
                     log.Add($"partition {name} {duration.TotalMilliseconds:F0} ms");
                     break;
                 case 2:
@@ -76,7 +78,7 @@ public sealed class RandomizedFaultTests(ITestOutputHelper output)
         await zookeeper.WaitForQuorumAsync();
         foreach (var participant in live.Values)
         {
-            participant.Client?.Faults.Heal();
+            participant.Heal();
         }
 
         var healed = TimeProvider.System.GetTimestamp();

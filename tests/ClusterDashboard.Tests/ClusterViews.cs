@@ -24,7 +24,7 @@ internal static class ClusterViews
         }
 
         var members = ordered
-            .Select((c, i) => new MemberInfo(c.NodeId, Url(c.NodeId), At.AddSeconds(-30 + i), "0.1.0", i == 0, i == 0 ? "leader" : "follower"))
+            .Select((c, i) => new MemberInfo(c.NodeId, Url(c.NodeId), At.AddSeconds(-30 + i), "0.1.0", i == 0, i == 0 ? NodeState.Leader : NodeState.Follower))
             .OrderBy(m => m.NodeId, StringComparer.Ordinal)
             .ToList();
         var leader = infos.Count == 0 ? null : new LeaderInfo(infos[0].NodeId!, infos[0].Url, infos[0].Sequence, infos[0].Znode, At);

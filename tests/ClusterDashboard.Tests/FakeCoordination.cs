@@ -78,8 +78,8 @@ internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant,
         ];
         MemberInfo[] members =
         [
-            new("node-1", "http://n1", at, "1.0", false, "follower"),
-            new("node-2", "http://n2", at, "1.0", true, "leader"),
+            new("node-1", "http://n1", at, "1.0", false, NodeState.Follower),
+            new("node-2", "http://n2", at, "1.0", true, NodeState.Leader),
         ];
         return new ClusterSnapshot(new LeaderInfo("node-2", "http://n2", 7, "n_0000000007", at), candidates, members, 42, at);
     }

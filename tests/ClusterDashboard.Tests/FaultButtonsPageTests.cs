@@ -1,3 +1,5 @@
+using ClusterDashboard.Coordination;
+using ClusterDashboard.Coordination.Faults;
 using ClusterDashboard.Testing;
 using Microsoft.Playwright;
 
@@ -35,6 +37,60 @@ public sealed class FaultButtonsPageTests(StandaloneZooKeeperFixture zookeeper) 
         await Assertions.Expect(entry).ToHaveCountAsync(1, new() { Timeout = Timeout });
         await Assertions.Expect(entry).ToContainTextAsync(" ms", new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(page, "fault-after.png");
+    }
+
+    [Theory]
+    [InlineData("crash", "crashed")]
+    [InlineData("partition", "partitioned")]
+    [InlineData("partition-oneway", "partitioned")]
+    [InlineData("latency", "slowed")]
+    [InlineData("pause", "paused")]
+    [InlineData("leave", "left")]
+    public async Task Each_kind_from_the_page_puts_its_target_in_its_state_and_recover_brings_it_back(string kind, string state)
+    {
+        var faultsOn = new Dictionary<string, string?> { ["Faults:Enabled"] = "true" };
+        await using var nodes = new DashboardCluster(zookeeper.ConnectString + TestPaths.Unique($"page-{kind}"), 2, TimeSpan.FromSeconds(3), faultsOn);
+        var leader = await Eventually.UntilAsync(async ct => await nodes.All[0].Http.GetLeaderAsync(ct), l => l is not null, TimeSpan.FromSeconds(20), "a leader is elected");
+        var target = nodes.All.First(n => n.NodeId != leader!.NodeId).NodeId;
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1100 } });
+        await page.GotoAsync(nodes.All[0].Url);
+        await Assertions.Expect(page.Locator("[data-testid=dashboard][data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        var member = page.Locator($"[data-testid=member][data-node-id={target}]");
+        await Assertions.Expect(member.Locator("[data-state=follower]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+
+        // Long enough that only the recover button ends it.
+        await page.Locator("input[data-testid=fault-duration], [data-testid=fault-duration] input").FillAsync("60");
+        await page.Locator($"[data-testid=fault-{kind}][data-node-id={target}]").ClickAsync();
+
+        await Assertions.Expect(member.Locator($"[data-state={state}]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await Browser.ScreenshotAsync(page, $"fault-{kind}.png");
+        await page.Locator($"[data-testid=fault-recover][data-node-id={target}]").ClickAsync();
+        await Assertions.Expect(member.Locator("[data-state=follower]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        var history = ClusterHistoryBuilder.Build(nodes.All[0].Observer.Tree).Faults;
+        Assert.Contains(history, f => f.NodeId == target && f.Kind?.Name() == kind && f.CarriedOut);
+    }
+
+    [Fact]
+    public async Task Resign_from_the_page_hands_the_lead_to_the_other_node()
+    {
+        var faultsOn = new Dictionary<string, string?> { ["Faults:Enabled"] = "true" };
+        await using var nodes = new DashboardCluster(zookeeper.ConnectString + TestPaths.Unique("page-resign"), 2, TimeSpan.FromSeconds(3), faultsOn);
+        var leader = await Eventually.UntilAsync(async ct => await nodes.All[0].Http.GetLeaderAsync(ct), l => l is not null, TimeSpan.FromSeconds(20), "a leader is elected");
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1100 } });
+        await page.GotoAsync(nodes.All[0].Url);
+        await Assertions.Expect(page.Locator("[data-testid=dashboard][data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("leader-node-id")).ToHaveTextAsync(leader!.NodeId, new() { Timeout = Timeout });
+
+        await page.Locator($"[data-testid=fault-resign][data-node-id={leader.NodeId}]").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("leader-node-id")).Not.ToHaveTextAsync(leader.NodeId, new() { Timeout = Timeout });
+        Assert.NotEqual(leader.NodeId, (await nodes.All[0].Http.GetLeaderAsync())!.NodeId);
     }
 
     [Fact]

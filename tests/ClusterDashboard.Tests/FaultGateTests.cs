@@ -18,7 +18,7 @@ public sealed class FaultGateTests(StandaloneZooKeeperFixture zookeeper) : IClas
 {
     private const string Node3Key = "node-3-key-0c5e27";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new Coordination.Faults.FaultKindJsonConverter(), new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private sealed class Scene(string connectString, DashboardNode open, DashboardNode closed, DashboardNode keyed) : IAsyncDisposable
     {

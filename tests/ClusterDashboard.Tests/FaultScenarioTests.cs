@@ -17,7 +17,7 @@ public sealed class FaultScenarioTests(StandaloneZooKeeperFixture zookeeper, ITe
     private static readonly TimeSpan LongSessionTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(25);
     private static readonly Dictionary<string, string?> FaultsOn = new() { ["Faults:Enabled"] = "true" };
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new Coordination.Faults.FaultKindJsonConverter(), new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private sealed record Scene(DashboardCluster Nodes, string ConnectString, LeaderResponse Leader, DashboardNode LeaderNode, DashboardNode Other) : IAsyncDisposable
     {
@@ -40,14 +40,16 @@ public sealed class FaultScenarioTests(StandaloneZooKeeperFixture zookeeper, ITe
     }
 
     private static async Task<List<MemberResponse>> MembersAsync(DashboardNode node, CancellationToken ct) =>
-        await node.Http.GetFromJsonAsync<List<MemberResponse>>(new Uri("/members", UriKind.Relative), ct) ?? [];
+        await node.Http.GetFromJsonAsync<List<MemberResponse>>(new Uri("/members", UriKind.Relative), Json, ct) ?? [];
 
     private static async Task<string> StateOfAsync(DashboardNode via, string nodeId, CancellationToken ct) =>
-        (await MembersAsync(via, ct)).FirstOrDefault(m => m.NodeId == nodeId)?.State ?? "absent";
+        (await MembersAsync(via, ct)).FirstOrDefault(m => m.NodeId == nodeId)?.State.Name() ?? "absent";
 
-    private static async Task InjectAsync(DashboardNode via, string target, string kind, int seconds)
+    private static Task InjectAsync(DashboardNode via, string target, string kind, int seconds) => OrderAsync(via, target, new { kind, durationSeconds = seconds });
+
+    private static async Task OrderAsync(DashboardNode via, string target, object order)
     {
-        using var response = await via.Http.PostAsJsonAsync(new Uri($"/nodes/{target}/faults", UriKind.Relative), new { kind, durationSeconds = seconds });
+        using var response = await via.Http.PostAsJsonAsync(new Uri($"/nodes/{target}/faults", UriKind.Relative), order);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
     }
 
@@ -80,10 +82,13 @@ public sealed class FaultScenarioTests(StandaloneZooKeeperFixture zookeeper, ITe
     [Fact]
     public async Task A_partition_shorter_than_the_session_timeout_suspends_the_leader_but_changes_no_leader()
     {
-        // The partition is well inside the session, and lasts long enough (5 s) for a slow poll to see it.
-        await using var scene = await StartAsync("short-partition", LongSessionTimeout);
+        // A partition is silent: the leader notices at its read timeout (6 s of a 9 s session) after it last heard
+        // the server, and the server expires the session 9 s after it last heard the leader. The leader's heartbeat
+        // (every second) means both were at most a second before the partition: a 7 s partition is noticed (between
+        // 5 and 6 s in) and healed before the session can expire (8 s at the earliest).
+        await using var scene = await StartAsync("short-partition", TimeSpan.FromSeconds(9));
 
-        await InjectAsync(scene.Other, scene.Leader.NodeId, "partition", 5);
+        await InjectAsync(scene.Other, scene.Leader.NodeId, "partition", 7);
         await Eventually.UntilAsync(
             async ct => (await scene.LeaderNode.Http.GetFromJsonAsync<NodeResponse>(new Uri("/node", UriKind.Relative), Json, ct))!.State == LeadershipState.Suspended,
             Deadline,
@@ -146,5 +151,37 @@ public sealed class FaultScenarioTests(StandaloneZooKeeperFixture zookeeper, ITe
         output.WriteLine($"leave failed over in {took.TotalMilliseconds:F0} ms (session timeout {LongSessionTimeout.TotalSeconds:F0} s)");
         Assert.True(took < LongSessionTimeout / 4, $"leave failed over in {took.TotalMilliseconds:F0} ms, as if it had waited for the session timeout");
         await Eventually.UntilAsync(async ct => await StateOfAsync(scene.Other, scene.Leader.NodeId, ct) == "left", Deadline, "the node shows as left");
+    }
+
+    [Fact]
+    public async Task A_one_way_partition_of_the_leader_fails_over_once_its_session_ends_and_it_rejoins_as_follower()
+    {
+        // Only the server's answers are lost: its pings still arrive, until the leader gives up on the connection at
+        // its read timeout and cannot open another (a handshake needs both ways); then the session expires.
+        await using var scene = await StartAsync("one-way");
+
+        await OrderAsync(scene.Other, scene.Leader.NodeId, new { kind = "partition-oneway", direction = "downstream", durationSeconds = 5 });
+        await Eventually.UntilAsync(async ct => await StateOfAsync(scene.Other, scene.Leader.NodeId, ct) == "partitioned", Deadline, "the leader shows as partitioned");
+        var next = await NewLeaderAsync(scene.Other, scene.Leader);
+        await Eventually.UntilAsync(async ct => await StateOfAsync(scene.Other, scene.Leader.NodeId, ct) == "follower", Deadline, "it rejoins as follower once the partition heals");
+
+        Assert.True(next!.Epoch > scene.Leader.Epoch);
+        var fault = (await scene.Other.Http.GetFromJsonAsync<JsonElement>(new Uri("/history", UriKind.Relative))).GetProperty("faults")[0];
+        Assert.Equal("partition-oneway", fault.GetProperty("kind").GetString());
+        Assert.Equal("downstream", fault.GetProperty("parameters").GetProperty("direction").GetString());
+    }
+
+    [Fact]
+    public async Task Latency_slows_the_leader_without_unseating_it()
+    {
+        // 300 ms each way inside a 9 s session: every answer is late, none late enough to cost the connection.
+        await using var scene = await StartAsync("latency", TimeSpan.FromSeconds(9));
+
+        await OrderAsync(scene.Other, scene.Leader.NodeId, new { kind = "latency", latencyMs = 300, jitterMs = 50, durationSeconds = 4 });
+        await Eventually.UntilAsync(async ct => await StateOfAsync(scene.Other, scene.Leader.NodeId, ct) == "slowed", Deadline, "the leader shows as slowed");
+        await Eventually.UntilAsync(async ct => await StateOfAsync(scene.Other, scene.Leader.NodeId, ct) == "leader", Deadline, "it is plain leader again once the latency ends");
+
+        Assert.Equal(scene.Leader.Znode, (await scene.Other.Http.GetLeaderAsync())!.Znode);
+        Assert.Equal(LeadershipState.Leader, (await scene.LeaderNode.Http.GetFromJsonAsync<NodeResponse>(new Uri("/node", UriKind.Relative), Json))!.State);
     }
 }

@@ -9,7 +9,10 @@ namespace ClusterDashboard.Coordination.Faults;
 /// fault. Everything in it is input: the target checks each field (<see cref="FaultCommandBus"/>) before it acts.
 /// </summary>
 /// <param name="Proof">With a key on the target: the HMAC of <see cref="SignedText"/> under that key.</param>
-public sealed record FaultCommand(string Id, string NodeId, string? Kind, int DurationSeconds, DateTimeOffset IssuedAt, string IssuedBy, string? Proof = null)
+/// <param name="Direction">For partition-oneway: "upstream" or "downstream".</param>
+/// <param name="LatencyMs">For latency: the delay each way.</param>
+/// <param name="JitterMs">For latency: its jitter.</param>
+public sealed record FaultCommand(string Id, string NodeId, string? Kind, int DurationSeconds, DateTimeOffset IssuedAt, string IssuedBy, string? Proof = null, string? Direction = null, int? LatencyMs = null, int? JitterMs = null)
 {
     /// <summary>Every field that decides what the order does, in one fixed form, for <see cref="Proof"/>.</summary>
     public string SignedText => string.Join(
@@ -20,7 +23,10 @@ public sealed record FaultCommand(string Id, string NodeId, string? Kind, int Du
         Kind ?? "recover",
         DurationSeconds.ToString(CultureInfo.InvariantCulture),
         IssuedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-        IssuedBy);
+        IssuedBy,
+        Direction ?? "-",
+        LatencyMs?.ToString(CultureInfo.InvariantCulture) ?? "-",
+        JitterMs?.ToString(CultureInfo.InvariantCulture) ?? "-");
 
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, PayloadJson.Options);
 

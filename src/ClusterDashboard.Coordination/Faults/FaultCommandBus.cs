@@ -68,7 +68,8 @@ public sealed class FaultCommandBus
         }
 
         var id = FaultIds.New();
-        var command = new FaultCommand(id, order.NodeId, order.Kind?.Name(), order.DurationSeconds ?? 0, _time.GetUtcNow(), Self);
+        var parameters = order.With;
+        var command = new FaultCommand(id, order.NodeId, order.Kind?.Name(), order.DurationSeconds ?? 0, _time.GetUtcNow(), Self, Direction: parameters.Direction?.Name(), LatencyMs: parameters.LatencyMs, JitterMs: parameters.JitterMs);
         if (order.ApiKey is { } key)
         {
             command = command with { Proof = FaultKey.Sign(key, command.SignedText) };
@@ -144,7 +145,7 @@ public sealed class FaultCommandBus
             return (FaultRefusal.WrongKey, $"The API key is not {Self}'s.");
         }
 
-        if (Validate(order.Kind, order.DurationSeconds, acceptance?.MaxDurationSeconds ?? FaultPolicy.LongestFaultSeconds) is { } invalid)
+        if (Validate(order.Kind, order.DurationSeconds, order.With, acceptance?.MaxDurationSeconds ?? FaultPolicy.LongestFaultSeconds) is { } invalid)
         {
             return (FaultRefusal.Invalid, invalid);
         }
@@ -158,8 +159,13 @@ public sealed class FaultCommandBus
         return null;
     }
 
-    private static string? Validate(FaultKind? kind, int? durationSeconds, int maxDurationSeconds)
+    private static string? Validate(FaultKind? kind, int? durationSeconds, FaultParameters parameters, int maxDurationSeconds)
     {
+        if ((kind is { } any ? parameters.Problem(any) : parameters == FaultParameters.None ? null : "recovery takes no parameters.") is { } problem)
+        {
+            return problem;
+        }
+
         if (kind is not { } k || !k.HasDuration())
         {
             return durationSeconds is null or 0 ? null : $"{kind?.Name() ?? "recovery"} takes no duration.";
@@ -245,7 +251,7 @@ public sealed class FaultCommandBus
             && HistoryRecord.TryParse(node.Data) is { Type: HistoryRecordType.Fault, FaultId: { } id } record
             && _awaiting.TryGetValue(id, out var waiter))
         {
-            var order = new FaultOrder(record.NodeId, record.FaultKind, record.DurationSeconds);
+            var order = new FaultOrder(record.NodeId, record.FaultKind, record.DurationSeconds, Parameters: record.Parameters);
             waiter.TrySetResult(record.Refusal is { } refusal
                 ? FaultVerdict.Refused(id, order, refusal, record.Reason ?? "refused")
                 : FaultVerdict.Done(id, order));
@@ -297,7 +303,7 @@ public sealed class FaultCommandBus
 
         if (refused is null && command is not null)
         {
-            refused = Execute(id, kind, command.DurationSeconds);
+            refused = Execute(id, kind, command.DurationSeconds, ParametersOf(command));
         }
 
         if (refused is { } r)
@@ -311,7 +317,17 @@ public sealed class FaultCommandBus
 
         PruneSeen();
         await _history.AppendAsync(
-            new HistoryRecord(HistoryRecordType.Fault, Self, _time.GetUtcNow(), id, kind, kind?.HasDuration() == true ? command?.DurationSeconds : null, IssuedBy: command?.IssuedBy, Refusal: refused?.Refusal, Reason: refused?.Reason),
+            new HistoryRecord(
+                HistoryRecordType.Fault,
+                Self,
+                _time.GetUtcNow(),
+                id,
+                kind,
+                kind?.HasDuration() == true ? command?.DurationSeconds : null,
+                IssuedBy: command?.IssuedBy,
+                Refusal: refused?.Refusal,
+                Reason: refused?.Reason,
+                Parameters: command is null || ParametersOf(command) == FaultParameters.None ? null : ParametersOf(command)),
             CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -334,6 +350,11 @@ public sealed class FaultCommandBus
             kind = parsed;
         }
 
+        if (command.Direction is { } direction && !LinkDirections.TryParse(direction, out _))
+        {
+            return (kind, (FaultRefusal.Invalid, $"unknown direction '{Printable(direction)}'; it is upstream or downstream"));
+        }
+
         // Age by the server's clock (when the znode was made) and by the order's own time, which its proof covers: a
         // copy of an old order written again is new to the server but not to its issuer.
         var now = _time.GetUtcNow();
@@ -347,19 +368,22 @@ public sealed class FaultCommandBus
             : ahead > Policy.MaxCommandAge ? (FaultRefusal.Stale, $"it was issued {ahead.TotalSeconds:F1} s in {Self}'s future: the clocks disagree")
             : !Policy.Enabled ? (FaultRefusal.NotAccepted, $"{Self} does not accept fault injection (its Faults:Enabled is false)")
             : Policy.Key is { } key && !key.Verifies(command.SignedText, command.Proof) ? (FaultRefusal.WrongKey, $"the order did not carry {Self}'s API key")
-            : Validate(kind, command.DurationSeconds, Policy.MaxDurationSeconds) is { } invalid ? (FaultRefusal.Invalid, invalid)
-            : kind == FaultKind.Resign && _participant.Election.State != LeadershipState.Leader ? (FaultRefusal.NotLeader, $"{Self} does not lead (it is {ClusterParticipant.StateName(_participant.Election.State)}), so it cannot resign")
+            : Validate(kind, command.DurationSeconds, ParametersOf(command), Policy.MaxDurationSeconds) is { } invalid ? (FaultRefusal.Invalid, invalid)
+            : kind == FaultKind.Resign && _participant.Election.State != LeadershipState.Leader ? (FaultRefusal.NotLeader, $"{Self} does not lead (it is {NodeStates.Of(_participant.Election.State).Name()}), so it cannot resign")
             : null;
         return (kind, refused);
     }
 
-    private (FaultRefusal, string)? Execute(string id, FaultKind? kind, int durationSeconds)
+    private static FaultParameters ParametersOf(FaultCommand command) =>
+        new(command.Direction is { } d && LinkDirections.TryParse(d, out var direction) ? direction : null, command.LatencyMs, command.JitterMs);
+
+    private (FaultRefusal, string)? Execute(string id, FaultKind? kind, int durationSeconds, FaultParameters parameters)
     {
         try
         {
             if (kind is { } k)
             {
-                _participant.Inject(id, k, TimeSpan.FromSeconds(durationSeconds));
+                _participant.Inject(id, k, TimeSpan.FromSeconds(durationSeconds), parameters);
             }
             else
             {
@@ -372,7 +396,7 @@ public sealed class FaultCommandBus
         {
             return (FaultRefusal.NotLeader, e.Message);
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (ArgumentException e)
         {
             return (FaultRefusal.Invalid, e.Message);
         }

@@ -5,11 +5,10 @@ using System.Net.Sockets;
 
 namespace ClusterDashboard.ZooKeeper.Internal;
 
-/// <summary>One TCP connection carrying length-prefixed frames. Knows nothing of sessions.</summary>
+/// <summary>One connection (a stream from the dialer) carrying length-prefixed frames. Knows nothing of sessions.</summary>
 internal sealed class FrameConnection : IAsyncDisposable
 {
-    private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly int _maxFrameSize;
@@ -18,10 +17,9 @@ internal sealed class FrameConnection : IAsyncDisposable
     private long _lastSent;
     private int _disposed;
 
-    private FrameConnection(Socket socket, EndPoint server, int maxFrameSize, TimeProvider time)
+    private FrameConnection(Stream stream, EndPoint server, int maxFrameSize, TimeProvider time)
     {
-        _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4096, leaveOpen: true));
         _maxFrameSize = maxFrameSize;
         _time = time;
@@ -35,20 +33,8 @@ internal sealed class FrameConnection : IAsyncDisposable
 
     public long LastSentTimestamp => Volatile.Read(ref _lastSent);
 
-    public static async Task<FrameConnection> OpenAsync(DnsEndPoint server, int maxFrameSize, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
-            return new FrameConnection(socket, server, maxFrameSize, time);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    public static async Task<FrameConnection> OpenAsync(ZooKeeperDialer dialer, DnsEndPoint server, int maxFrameSize, TimeProvider time, CancellationToken cancellationToken) =>
+        new(await dialer(server, cancellationToken).ConfigureAwait(false), server, maxFrameSize, time);
 
     /// <summary>Writes whole frames (each already length-prefixed) in one go; writers never interleave.</summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> frames, CancellationToken cancellationToken)
@@ -89,15 +75,11 @@ internal sealed class FrameConnection : IAsyncDisposable
     }
 
     /// <summary>Hands every frame to <paramref name="onFrame"/>, in arrival order, until the connection ends.</summary>
-    /// <param name="beforeRead">Awaited before every read; a simulated pause holds the reader here.</param>
-    public async Task ReceiveAsync(Action<ReadOnlySequence<byte>> onFrame, Func<CancellationToken, ValueTask> beforeRead, CancellationToken cancellationToken)
+    public async Task ReceiveAsync(Action<ReadOnlySequence<byte>> onFrame, CancellationToken cancellationToken)
     {
         while (true)
         {
-            await beforeRead(cancellationToken).ConfigureAwait(false);
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            // A pause that began while the read was pending holds what arrived until it ends.
-            await beforeRead(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var any = false;
             try
@@ -125,21 +107,22 @@ internal sealed class FrameConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Drops the socket without a goodbye: pending reads and writes fail at once.</summary>
+    /// <summary>Drops the connection without a goodbye: pending reads and writes fail at once.</summary>
     public void Abort()
     {
-        try
+        if (_stream is NetworkStream { Socket: var socket })
         {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
+            // Shut the socket first: a read pending on it ends now, not whenever the close gets to it.
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+            }
         }
 
-        _socket.Close();
+        _stream.Dispose();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ClusterDashboard.Coordination;
+using ClusterDashboard.Coordination.FaultLinks;
 using ClusterDashboard.Coordination.Faults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -30,7 +31,7 @@ public static class FaultsApi
         var api = app.MapGroup(string.Empty).WithTags("Faults");
         api.MapPost("/nodes/{nodeId}/faults", InjectAsync)
             .WithName("InjectFault")
-            .WithSummary("Makes a node fail: {\"kind\": \"crash|partition|pause|leave\", \"durationSeconds\": n} or {\"kind\": \"resign\"}.")
+            .WithSummary("Makes a node fail: {\"kind\": \"crash|partition|pause|leave\", \"durationSeconds\": n}, {\"kind\": \"partition-oneway\", \"direction\": \"upstream|downstream\", \"durationSeconds\": n}, {\"kind\": \"latency\", \"latencyMs\": n, \"jitterMs\": n, \"durationSeconds\": n} or {\"kind\": \"resign\"}.")
             .WithDescription("202 once the target has carried the order out. The target decides: it refuses what its own Faults settings do not allow. With Faults:ApiKey set on the target, send that key in X-Api-Key.")
             .Accepts<FaultRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -89,7 +90,24 @@ public static class FaultsApi
             return Problem(StatusCodes.Status400BadRequest, "No duration for resign", "resign is over once done: send {\"kind\": \"resign\"} without 'durationSeconds'.");
         }
 
-        return ToResult(await commander.OrderAsync(new FaultOrder(nodeId, kind, parsed!.DurationSeconds, ApiKey(request)), cancellationToken));
+        LinkDirection? direction = null;
+        if (parsed!.Direction is { } text)
+        {
+            if (!LinkDirections.TryParse(text, out var d))
+            {
+                return Problem(StatusCodes.Status400BadRequest, "Unknown direction", $"'direction' must be exactly upstream or downstream; it was {Quoted(text)}.");
+            }
+
+            direction = d;
+        }
+
+        var parameters = new FaultParameters(direction, parsed.LatencyMs, parsed.JitterMs);
+        if (parameters.Problem(kind) is { } problem)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Wrong parameters", problem);
+        }
+
+        return ToResult(await commander.OrderAsync(new FaultOrder(nodeId, kind, parsed.DurationSeconds, ApiKey(request), parameters == FaultParameters.None ? null : parameters), cancellationToken));
     }
 
     internal static async Task<Results<Accepted<FaultAccepted>, ProblemHttpResult>> EndAsync(
@@ -130,7 +148,8 @@ public static class FaultsApi
         if (verdict.Accepted)
         {
             var order = verdict.Order;
-            return TypedResults.Accepted("/history", new FaultAccepted(verdict.FaultId!, order.NodeId, order.Kind?.Name() ?? "recover", order.DurationSeconds));
+            var with = order.With;
+            return TypedResults.Accepted("/history", new FaultAccepted(verdict.FaultId!, order.NodeId, order.Kind?.Name() ?? "recover", order.DurationSeconds, with.Direction?.Name(), with.LatencyMs, with.JitterMs));
         }
 
         var (status, title) = verdict.Refusal switch

@@ -10,6 +10,7 @@ public static class HubServiceCollectionExtensions
         services.AddSignalR().AddJsonProtocol(o =>
         {
             o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.PayloadSerializerOptions.Converters.Add(new Coordination.Faults.FaultKindJsonConverter());
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         });
         services.AddHostedService<ClusterHubForwarder>();
