@@ -69,6 +69,11 @@ public sealed class ClusterParticipant : IAsyncDisposable
     /// dashboard, carries on.</summary>
     public void Inject(string id, FaultKind kind, TimeSpan duration, FaultParameters? parameters = null)
     {
+        if (Volatile.Read(ref _stopped) != 0)
+        {
+            throw new InvalidOperationException($"{_options.NodeId} is stopping: it takes no faults.");
+        }
+
         if (kind.HasDuration() && (duration <= TimeSpan.Zero || duration > MaxFaultDuration))
         {
             throw new ArgumentOutOfRangeException(nameof(duration), duration, $"A fault lasts more than zero and at most {MaxFaultDuration}.");
@@ -84,27 +89,34 @@ public sealed class ClusterParticipant : IAsyncDisposable
         switch (kind)
         {
             case FaultKind.Crash:
-                // The process is gone: it leads nothing, and its session is left where it is, for ZooKeeper to expire.
+                // The process is gone: it leads nothing, and its session (or the one it was starting) is dropped as it
+                // is, for ZooKeeper to expire.
                 Election.SetState(LeadershipState.Lost);
-                try
-                {
-                    _session?.Cancel();
-                }
-                catch (ObjectDisposedException)
-                {
-                    // between two sessions: there is none to drop
-                }
-
+                DropSession();
                 break;
             case FaultKind.Leave:
-                // Stop leading before the candidate goes, then close: the successor takes over at once.
+                // Stop leading before the candidate goes, then close: the successor takes over at once. A session
+                // being started meanwhile is dropped too; its client closes as it is disposed.
                 Election.SetState(LeadershipState.Left);
+                DropSession();
                 if (_client is { } client)
                 {
                     _background.Run("leave: close the session", () => client.CloseAsync());
                 }
 
                 break;
+        }
+    }
+
+    private void DropSession()
+    {
+        try
+        {
+            _session?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // between two sessions: there is none to drop
         }
     }
 
@@ -127,10 +139,11 @@ public sealed class ClusterParticipant : IAsyncDisposable
         {
             ZooKeeperClient? zk = null;
             using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            // Set before anything else: a crash or leave from here on drops this session, started or not.
+            _session = session;
             try
             {
-                await Drill.WhileAwayAsync(cancellationToken).ConfigureAwait(false);
-                _session = session;
+                await Drill.WhileAwayAsync(session.Token).ConfigureAwait(false);
                 zk = await ZooKeeperClient.ConnectAsync(_options.ClientOptions(Drill.Link.Dialer()), _loggerFactory, Drill.Clock, session.Token).ConfigureAwait(false);
                 _client = zk;
                 await zk.EnsureChrootAsync(_acls.Shared, session.Token).ConfigureAwait(false);
@@ -155,8 +168,11 @@ public sealed class ClusterParticipant : IAsyncDisposable
             }
             catch (OperationCanceledException) when (session.IsCancellationRequested)
             {
-                // Crashed: this session is dropped as it is; the next starts once the crash is over.
-                Election.SetState(LeadershipState.Lost);
+                // Crashed or gone: this session is dropped as it is; the next starts once the fault is over.
+                if (Fault?.Kind != FaultKind.Leave)
+                {
+                    Election.SetState(LeadershipState.Lost);
+                }
             }
             catch (Exception e)
             {

@@ -13,7 +13,8 @@ namespace ClusterDashboard.Coordination.Tests;
 /// </summary>
 public sealed class FaultLinkTests(StandaloneZooKeeperFixture zookeeper) : IClassFixture<StandaloneZooKeeperFixture>
 {
-    private static readonly TimeSpan Session = TimeSpan.FromSeconds(6);
+    // Long enough that the server's view can be read between the client noticing (6 s) and the session expiring (9 s).
+    private static readonly TimeSpan Session = TimeSpan.FromSeconds(9);
     private static readonly TimeSpan ReadTimeout = Session * 2 / 3;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 

@@ -77,10 +77,10 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
 
     // A silent partition is noticed at the client's read timeout (two thirds of the session) after the server last
     // answered, and the session lives until the server has heard nothing for the whole timeout. A request answered
-    // just before the partition fixes both moments: with a 6 s session the client notices at 4 s and the session
-    // lasts until 6 s, so a 5 s partition is seen and survived.
-    private static readonly TimeSpan SurvivableSession = TimeSpan.FromSeconds(6);
-    private static readonly TimeSpan SurvivablePartition = TimeSpan.FromSeconds(5);
+    // just before the partition fixes both moments: with a 12 s session the client notices at 8 s and the session
+    // lasts until 12 s, so a 10 s partition is seen and survived, with 2 s to spare either way.
+    private static readonly TimeSpan SurvivableSession = TimeSpan.FromSeconds(12);
+    private static readonly TimeSpan SurvivablePartition = TimeSpan.FromSeconds(10);
 
     private static async Task PartitionAfterAnAnswerAsync(ClusterParticipant participant, TimeSpan duration)
     {
@@ -171,5 +171,63 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         var candidates = SequenceNumber.Order(await operator_.GetChildrenAsync("/election")).Select(c => c.Name).ToList();
         Assert.Equal(third.Election.Znode, candidates[0]);
         Assert.Equal(new[] { first.Election.Znode, second.Election.Znode }.Order(), candidates.Skip(1).Order()); // one each, behind
+    }
+
+    [Fact]
+    public async Task A_fenced_write_of_a_leader_whose_candidate_went_while_it_was_paused_is_refused_by_the_fence_itself()
+    {
+        // A short pause, its session alive throughout: only the check of its candidate in the multi can refuse it.
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "fence-check");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(20), heartbeat: TimeSpan.Zero);
+        var leader = cluster.Start("node-1");
+        await UntilAsync(() => leader.Election.State == LeadershipState.Leader, "node-1 leads");
+        await using var writer = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
+        await writer.CreateAsync("/work", "0");
+        var candidate = leader.Election.Znode!;
+        var session = leader.Client!.SessionId;
+
+        leader.Inject("f-0003", FaultKind.Pause, TimeSpan.FromSeconds(60));
+        await writer.DeleteAsync($"/election/{candidate}"); // its watch's news waits in the held link
+        var write = leader.Election.FencedMultiAsync([Operation.SetData("/work", Encoding.UTF8.GetBytes("stale"))]);
+        leader.Heal();
+
+        var refused = await Assert.ThrowsAsync<NotLeaderException>(() => write);
+        Assert.Contains($"its candidate {candidate} no longer exists", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(session, leader.Client!.SessionId); // the same session: nothing but the fence refused it
+        Assert.Equal("0", Encoding.UTF8.GetString((await writer.GetDataAsync("/work")).Data));
+    }
+
+    [Theory]
+    [InlineData(FaultKind.Partition)]
+    [InlineData(FaultKind.Pause)]
+    public async Task A_crash_during_another_fault_never_closes_the_session_it_leaves_behind(FaultKind before)
+    {
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "crash-after");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(8));
+        var node = cluster.Start("node-1");
+        await UntilAsync(() => node.Election.State == LeadershipState.Leader, "node-1 leads");
+        var candidate = node.Election.Znode!;
+        await using var reader = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
+        var gone = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await reader.ExistsAsync($"/election/{candidate}", e => gone.TrySetResult(TimeProvider.System.GetTimestamp()));
+        var disconnected = StateHeard.Next(node.Client!, ConnectionState.Disconnected);
+        node.Inject("f-0004", before, TimeSpan.FromSeconds(60));
+        if (before == FaultKind.Partition)
+        {
+            // Past its read timeout it is dialing again, a dial the partition leaves hanging: the crash must kill it too.
+            await disconnected.WaitAsync(Deadline);
+        }
+
+        var crashed = TimeProvider.System.GetTimestamp();
+        node.Inject("f-0005", FaultKind.Crash, TimeSpan.FromMilliseconds(500));
+
+        // It comes back with a new session; the old one was never closed, so its candidate lasts until the server
+        // expires it, a session timeout after it last heard from it.
+        await UntilAsync(() => node.Election.State is LeadershipState.Leader or LeadershipState.Follower && node.Election.Znode != candidate, "node-1 is back with a new candidate");
+        var vanished = await gone.Task.WaitAsync(Deadline);
+        var lasted = TimeProvider.System.GetElapsedTime(crashed, vanished);
+        // A closed session's candidate goes within milliseconds; an abandoned one at the server's expiry, which here
+        // is at least 2.6 s after the crash (8 s after the server last heard it, at most 5.4 s before the crash).
+        Assert.True(lasted >= TimeSpan.FromSeconds(1.5), $"the old candidate went {lasted.TotalMilliseconds:F0} ms after the crash: its session was closed, not left to expire");
     }
 }

@@ -82,13 +82,13 @@ public sealed class FaultScenarioTests(StandaloneZooKeeperFixture zookeeper, ITe
     [Fact]
     public async Task A_partition_shorter_than_the_session_timeout_suspends_the_leader_but_changes_no_leader()
     {
-        // A partition is silent: the leader notices at its read timeout (6 s of a 9 s session) after it last heard
-        // the server, and the server expires the session 9 s after it last heard the leader. The leader's heartbeat
-        // (every second) means both were at most a second before the partition: a 7 s partition is noticed (between
-        // 5 and 6 s in) and healed before the session can expire (8 s at the earliest).
-        await using var scene = await StartAsync("short-partition", TimeSpan.FromSeconds(9));
+        // A partition is silent: the leader notices at its read timeout (8 s of a 12 s session) after it last heard
+        // the server, and the server expires the session 12 s after it last heard the leader. The leader's heartbeat
+        // (every second) means both were at most a second before the partition: a 10 s partition is noticed 7 to 8 s
+        // in and heals before the session can expire (11 s in at the earliest).
+        await using var scene = await StartAsync("short-partition", TimeSpan.FromSeconds(12));
 
-        await InjectAsync(scene.Other, scene.Leader.NodeId, "partition", 7);
+        await InjectAsync(scene.Other, scene.Leader.NodeId, "partition", 10);
         await Eventually.UntilAsync(
             async ct => (await scene.LeaderNode.Http.GetFromJsonAsync<NodeResponse>(new Uri("/node", UriKind.Relative), Json, ct))!.State == LeadershipState.Suspended,
             Deadline,

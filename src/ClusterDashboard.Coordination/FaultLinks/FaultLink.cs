@@ -19,7 +19,7 @@ public sealed class FaultLink : IAsyncDisposable
     private readonly Lock _lock = new();
     private LinkConditions _conditions = LinkConditions.Healthy;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _generation;
+    private int _generation; // guarded by _lock
     private int _disposed;
 
     public FaultLink(TimeProvider time)
@@ -78,8 +78,15 @@ public sealed class FaultLink : IAsyncDisposable
     /// on its behalf again: every dialer handed out so far refuses from now on. A new client gets a new dialer.</summary>
     public void Crash()
     {
-        Interlocked.Increment(ref _generation);
-        foreach (var connection in _open.Keys)
+        LinkConnection[] open;
+        lock (_lock)
+        {
+            // One step with the registration of new connections: a dial that got through just before cannot escape.
+            _generation++;
+            open = [.. _open.Keys];
+        }
+
+        foreach (var connection in open)
         {
             connection.Reset();
         }
@@ -88,7 +95,12 @@ public sealed class FaultLink : IAsyncDisposable
     /// <summary>A dialer for one client; dead for good once the link is crashed after it was handed out.</summary>
     public ZooKeeperDialer Dialer()
     {
-        var generation = Volatile.Read(ref _generation);
+        int generation;
+        lock (_lock)
+        {
+            generation = _generation;
+        }
+
         return (server, cancellationToken) => DialAsync(generation, server, cancellationToken);
     }
 
@@ -97,7 +109,7 @@ public sealed class FaultLink : IAsyncDisposable
         while (true)
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            if (generation != Volatile.Read(ref _generation))
+            if (!IsCurrent(generation))
             {
                 throw new SocketException((int)SocketError.ConnectionRefused);
             }
@@ -124,10 +136,30 @@ public sealed class FaultLink : IAsyncDisposable
                 throw;
             }
 
+            // Registered, or refused, under the lock Crash takes: connected after a crash, it is a dead process's.
             var connection = new LinkConnection(this, socket);
-            _open[connection] = 0;
+            lock (_lock)
+            {
+                if (_generation != generation || Volatile.Read(ref _disposed) != 0)
+                {
+                    socket.LingerState = new LingerOption(true, 0);
+                    socket.Dispose();
+                    throw new SocketException((int)SocketError.ConnectionRefused);
+                }
+
+                _open[connection] = 0;
+            }
+
             connection.Start();
             return connection.ClientStream;
+        }
+    }
+
+    private bool IsCurrent(int generation)
+    {
+        lock (_lock)
+        {
+            return generation == _generation;
         }
     }
 
@@ -136,13 +168,19 @@ public sealed class FaultLink : IAsyncDisposable
     /// <summary>Closes every connection the link still carries, as a network that goes away would.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        LinkConnection[] open;
+        lock (_lock)
         {
-            return;
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+
+            open = [.. _open.Keys];
         }
 
         Set(LinkConditions.Healthy);
-        foreach (var connection in _open.Keys)
+        foreach (var connection in open)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }

@@ -1,14 +1,20 @@
+using System.Buffers;
 using System.IO.Pipelines;
 
 namespace ClusterDashboard.Coordination.FaultLinks;
 
-/// <summary>The client's end of a link connection: reads what the downstream lane delivers, writes what the upstream
-/// lane takes. Disposing it closes the client's end, as closing a socket would.</summary>
+/// <summary>
+/// The client's end of a link connection: reads what the downstream lane delivers, writes what the upstream lane
+/// takes. Disposing it closes the client's end, as closing a socket would: a read pending ends with an IOException,
+/// later reads and writes fail. Each pipe end has one user at a time: a read or write in progress completes its
+/// own end when it sees the stream disposed, otherwise Dispose does.
+/// </summary>
 internal sealed class LinkClientStream(PipeReader reads, PipeWriter writes) : Stream
 {
-    private readonly Stream _reads = reads.AsStream();
-    private readonly Stream _writes = writes.AsStream();
-    private int _disposed;
+    private readonly Lock _lock = new();
+    private bool _disposed;
+    private bool _reading;
+    private bool _writing;
 
     public override bool CanRead => true;
 
@@ -24,21 +30,67 @@ internal sealed class LinkClientStream(PipeReader reads, PipeWriter writes) : St
         set => throw new NotSupportedException();
     }
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _reads.ReadAsync(buffer, cancellationToken);
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Enter(ref _reading);
+        try
+        {
+            var result = await reads.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (result.IsCanceled)
+            {
+                throw Closed();
+            }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _reads.ReadAsync(buffer, offset, count, cancellationToken);
+            var available = result.Buffer;
+            var length = (int)Math.Min(available.Length, buffer.Length);
+            var consumed = available.Slice(0, length);
+            consumed.CopyTo(buffer.Span);
+            reads.AdvanceTo(consumed.End);
+            if (length == 0 && result.IsCompleted)
+            {
+                return 0; // the server closed its end
+            }
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _writes.WriteAsync(buffer, cancellationToken);
+            return length;
+        }
+        finally
+        {
+            Leave(ref _reading, () => reads.Complete());
+        }
+    }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _writes.WriteAsync(buffer, offset, count, cancellationToken);
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => _writes.FlushAsync(cancellationToken);
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Enter(ref _writing);
+        try
+        {
+            var result = await writes.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (result.IsCanceled)
+            {
+                throw Closed();
+            }
+        }
+        finally
+        {
+            Leave(ref _writing, () => writes.Complete());
+        }
+    }
 
-    public override int Read(byte[] buffer, int offset, int count) => _reads.Read(buffer, offset, count);
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => _writes.Write(buffer, offset, count);
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask; // every write flushes
 
-    public override void Flush() => _writes.Flush();
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override void Flush()
+    {
+    }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -46,14 +98,72 @@ internal sealed class LinkClientStream(PipeReader reads, PipeWriter writes) : St
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+        if (disposing)
         {
-            // Both halves end: the upstream lane sees the end of what was written, a read still pending returns.
-            writes.Complete();
-            reads.CancelPendingRead();
-            reads.Complete();
+            bool completeReads, completeWrites;
+            lock (_lock)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _disposed = true;
+                completeReads = !_reading;
+                completeWrites = !_writing;
+            }
+
+            // An end in use is only told to stop; its user completes it on the way out (Leave).
+            if (completeReads)
+            {
+                reads.Complete();
+            }
+            else
+            {
+                reads.CancelPendingRead();
+            }
+
+            // The upstream lane sees the end of what was written: the server hears the close.
+            if (completeWrites)
+            {
+                writes.Complete();
+            }
+            else
+            {
+                writes.CancelPendingFlush();
+            }
         }
 
         base.Dispose(disposing);
     }
+
+    private void Enter(ref bool busy)
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                throw Closed();
+            }
+
+            busy = true;
+        }
+    }
+
+    private void Leave(ref bool busy, Action complete)
+    {
+        bool disposed;
+        lock (_lock)
+        {
+            busy = false;
+            disposed = _disposed;
+        }
+
+        if (disposed)
+        {
+            complete();
+        }
+    }
+
+    private static IOException Closed() => new("The connection was closed.");
 }

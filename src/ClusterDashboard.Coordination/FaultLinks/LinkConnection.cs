@@ -41,14 +41,15 @@ internal sealed class LinkConnection : IAsyncDisposable
         try
         {
             // Either lane failing (the server reset the connection, the client's end went away) ends the other, as
-            // one TCP connection ends both ways.
-            var first = await Task.WhenAny(upstream.RunAsync(_stop.Token), downstream.RunAsync(_stop.Token)).ConfigureAwait(false);
-            if (first.IsFaulted)
+            // one TCP connection ends both ways. Both are awaited, so neither's failure goes unobserved.
+            var up = upstream.RunAsync(_stop.Token);
+            var down = downstream.RunAsync(_stop.Token);
+            if (await Task.WhenAny(up, down).ConfigureAwait(false) is { IsFaulted: true })
             {
                 await _stop.CancelAsync().ConfigureAwait(false);
             }
 
-            await Task.WhenAll(upstream.Ended, downstream.Ended).ConfigureAwait(false);
+            await Task.WhenAll(Observed(up), Observed(down)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -62,6 +63,18 @@ internal sealed class LinkConnection : IAsyncDisposable
 
             await network.DisposeAsync().ConfigureAwait(false);
             _link.Forget(this);
+        }
+    }
+
+    private static async Task Observed(Task lane)
+    {
+        try
+        {
+            await lane.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // A lane ends by its connection ending; how is of no further use.
         }
     }
 

@@ -20,16 +20,7 @@ internal sealed class LinkLane(FaultLink link, LinkDirection direction, PipeRead
     private long _inFlight;
     private TaskCompletionSource _room = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Ends once both halves have ended, however they did.</summary>
-    public Task Ended { get; private set; } = Task.CompletedTask;
-
-    public Task RunAsync(CancellationToken cancellationToken)
-    {
-        var read = ReadAsync(cancellationToken);
-        var deliver = DeliverAsync(cancellationToken);
-        Ended = Task.WhenAll(read, deliver).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return Task.WhenAll(read, deliver);
-    }
+    public Task RunAsync(CancellationToken cancellationToken) => Task.WhenAll(ReadAsync(cancellationToken), DeliverAsync(cancellationToken));
 
     private async Task ReadAsync(CancellationToken cancellationToken)
     {
@@ -147,7 +138,12 @@ internal sealed class LinkLane(FaultLink link, LinkDirection direction, PipeRead
                 return due;
             }
 
-            if (await Task.WhenAny(Task.Delay(wait, link.Time, cancellationToken), changed).ConfigureAwait(false) != changed)
+            // The delay's timer goes with it when the conditions change first (a latency of a minute, lifted).
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var elapsed = Task.Delay(wait, link.Time, timer.Token);
+            var first = await Task.WhenAny(elapsed, changed).ConfigureAwait(false);
+            await timer.CancelAsync().ConfigureAwait(false);
+            if (first != changed)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 return due;

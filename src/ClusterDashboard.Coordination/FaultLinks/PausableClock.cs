@@ -45,7 +45,8 @@ public sealed class PausableClock(TimeProvider inner) : TimeProvider
         }
     }
 
-    /// <summary>Ends the pause: every timer that came due while it lasted fires now, once.</summary>
+    /// <summary>Ends the pause: every timer that came due while it lasted fires now, once, each on the thread pool
+    /// as a timer would (not on the caller's thread, and one failing does not keep the others from firing).</summary>
     public void Resume()
     {
         List<Timer> due;
@@ -58,7 +59,7 @@ public sealed class PausableClock(TimeProvider inner) : TimeProvider
 
         foreach (var timer in due)
         {
-            timer.Fire();
+            ThreadPool.UnsafeQueueUserWorkItem(static t => t.Fire(), timer, preferLocal: false);
         }
     }
 

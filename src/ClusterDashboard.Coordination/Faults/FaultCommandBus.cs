@@ -369,6 +369,7 @@ public sealed class FaultCommandBus
             : !Policy.Enabled ? (FaultRefusal.NotAccepted, $"{Self} does not accept fault injection (its Faults:Enabled is false)")
             : Policy.Key is { } key && !key.Verifies(command.SignedText, command.Proof) ? (FaultRefusal.WrongKey, $"the order did not carry {Self}'s API key")
             : Validate(kind, command.DurationSeconds, ParametersOf(command), Policy.MaxDurationSeconds) is { } invalid ? (FaultRefusal.Invalid, invalid)
+            : _participant.Fault is { Kind: FaultKind.Pause } && kind is not null ? (FaultRefusal.NotAccepted, $"{Self} is paused: a stopped process takes no orders until it wakes (recover ends the pause)")
             : kind == FaultKind.Resign && _participant.Election.State != LeadershipState.Leader ? (FaultRefusal.NotLeader, $"{Self} does not lead (it is {NodeStates.Of(_participant.Election.State).Name()}), so it cannot resign")
             : null;
         return (kind, refused);
@@ -399,6 +400,10 @@ public sealed class FaultCommandBus
         catch (ArgumentException e)
         {
             return (FaultRefusal.Invalid, e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            return (FaultRefusal.NotAccepted, e.Message);
         }
     }
 

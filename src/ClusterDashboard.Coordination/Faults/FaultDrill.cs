@@ -14,7 +14,9 @@ public sealed class FaultDrill : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
+    private readonly Lock _transition = new(); // one start or end at a time, the link and clock with the fault
     private readonly CancellationTokenSource _stop = new();
+    private bool _disposed;
     private readonly List<Task> _enders = [];
     private ActiveFault? _fault;
     private TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,8 +51,9 @@ public sealed class FaultDrill : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <paramref name="kind"/> for <paramref name="duration"/>, ending any fault already running. Resign
-    /// and the session's part of crash and leave (dropping it, closing it) are the participant's.</summary>
+    /// <summary>Starts <paramref name="kind"/> for <paramref name="duration"/>, in place of any fault already running
+    /// (never healing in between: a crash during a partition must not let held bytes or a hanging dial out first).
+    /// Resign and the session's part of crash and leave (dropping it, closing it) are the participant's.</summary>
     public ActiveFault Start(string id, FaultKind kind, TimeSpan duration, FaultParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -64,39 +67,19 @@ public sealed class FaultDrill : IAsyncDisposable
             throw new ArgumentException(problem, nameof(parameters));
         }
 
-        var now = _time.GetUtcNow();
-        var fault = new ActiveFault(id, kind, now, now + duration, parameters);
-        End(quietly: true);
-        lock (_lock)
+        ActiveFault fault;
+        lock (_transition)
         {
-            _fault = fault;
-            _enders.RemoveAll(t => t.IsCompleted);
-            _enders.Add(EndLaterAsync(fault));
-        }
-
-        switch (kind)
-        {
-            case FaultKind.Crash:
-                Link.Crash();
-                break;
-            case FaultKind.Partition:
-                Link.Set(new LinkConditions(new DirectionConditions(BlackHole: true), new DirectionConditions(BlackHole: true), NewConnections.Hang));
-                break;
-            case FaultKind.PartitionOneWay:
-                var holed = new DirectionConditions(BlackHole: true);
-                Link.Set(parameters.Direction == LinkDirection.Upstream
-                    ? new LinkConditions(holed, DirectionConditions.Clean, NewConnections.Hang)
-                    : new LinkConditions(DirectionConditions.Clean, holed, NewConnections.Hang));
-                break;
-            case FaultKind.Latency:
-                var slow = new DirectionConditions(Latency: TimeSpan.FromMilliseconds(parameters.LatencyMs!.Value), Jitter: TimeSpan.FromMilliseconds(parameters.JitterMs ?? 0));
-                Link.Set(new LinkConditions(slow, slow, NewConnections.Open));
-                break;
-            case FaultKind.Pause:
-                // Nothing in or out, and no timer of its own fires: the process is stopped, not the network.
-                Link.Set(new LinkConditions(new DirectionConditions(BlackHole: true), new DirectionConditions(BlackHole: true), NewConnections.Hang));
-                Clock.Pause();
-                break;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var now = _time.GetUtcNow();
+            fault = new ActiveFault(id, kind, now, now + duration, parameters);
+            Apply(kind, parameters);
+            lock (_lock)
+            {
+                _fault = fault;
+                _enders.RemoveAll(t => t.IsCompleted);
+                _enders.Add(EndLaterAsync(fault));
+            }
         }
 
         _logger.LogWarning("Fault {FaultId}: {Kind} {Parameters} for {Duration}", id, kind.Name(), parameters, duration);
@@ -104,34 +87,73 @@ public sealed class FaultDrill : IAsyncDisposable
         return fault;
     }
 
-    /// <summary>Ends the running fault, if any: the clock runs, the link heals, and whatever it held goes on.</summary>
-    public void End() => End(quietly: false);
-
-    private void End(bool quietly)
+    // The link and clock as the fault wants them, set straight from whatever they were.
+    private void Apply(FaultKind kind, FaultParameters parameters)
     {
-        ActiveFault? ended;
-        TaskCompletionSource signal;
-        lock (_lock)
+        var hole = new DirectionConditions(BlackHole: true);
+        switch (kind)
         {
-            ended = _fault;
-            _fault = null;
-            signal = _ended;
-            _ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        if (ended is null)
-        {
-            return;
+            case FaultKind.Crash:
+                // Reset first, then heal: the dead dialers stay dead, and the next client dials a healthy network.
+                Link.Crash();
+                Link.Heal();
+                break;
+            case FaultKind.Partition:
+                Link.Set(new LinkConditions(hole, hole, NewConnections.Hang));
+                break;
+            case FaultKind.PartitionOneWay:
+                Link.Set(parameters.Direction == LinkDirection.Upstream
+                    ? new LinkConditions(hole, DirectionConditions.Clean, NewConnections.Hang)
+                    : new LinkConditions(DirectionConditions.Clean, hole, NewConnections.Hang));
+                break;
+            case FaultKind.Latency:
+                var slow = new DirectionConditions(Latency: TimeSpan.FromMilliseconds(parameters.LatencyMs!.Value), Jitter: TimeSpan.FromMilliseconds(parameters.JitterMs ?? 0));
+                Link.Set(new LinkConditions(slow, slow, NewConnections.Open));
+                break;
+            case FaultKind.Pause:
+                // Nothing in or out, and no timer of its own fires: the process is stopped, not the network.
+                Link.Set(new LinkConditions(hole, hole, NewConnections.Hang));
+                Clock.Pause();
+                return;
+            default:
+                Link.Heal();
+                break;
         }
 
         Clock.Resume();
-        Link.Heal();
+    }
+
+    /// <summary>Ends the running fault, if any: the link heals, then the clock runs and whatever came due fires.</summary>
+    public void End() => End(null);
+
+    // Ends the fault that is running, or only expected if it still is (a timer must not end a fault that replaced
+    // the one it was set for).
+    private void End(ActiveFault? expected)
+    {
+        ActiveFault? ended;
+        TaskCompletionSource signal;
+        lock (_transition)
+        {
+            lock (_lock)
+            {
+                ended = _fault;
+                if (ended is null || (expected is not null && !ReferenceEquals(ended, expected)))
+                {
+                    return;
+                }
+
+                _fault = null;
+                signal = _ended;
+                _ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            Link.Heal();
+            Clock.Resume();
+        }
+
         signal.TrySetResult();
         _logger.LogInformation("Fault {FaultId} ({Kind}) ended", ended.Id, ended.Kind.Name());
-        if (!quietly)
-        {
-            Changed?.Invoke(null);
-        }
+        Changed?.Invoke(null);
     }
 
     /// <summary>While a crash or a leave lasts, the participant stays away: a dead process does not come back early.</summary>
@@ -174,20 +196,22 @@ public sealed class FaultDrill : IAsyncDisposable
             return;
         }
 
-        lock (_lock)
-        {
-            if (!ReferenceEquals(_fault, fault))
-            {
-                return; // ended or replaced meanwhile
-            }
-        }
-
-        End();
+        End(fault);
     }
 
     public async ValueTask DisposeAsync()
     {
-        End(quietly: true);
+        lock (_transition)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        End();
         await _stop.CancelAsync().ConfigureAwait(false);
         Task[] enders;
         lock (_lock)
@@ -197,6 +221,5 @@ public sealed class FaultDrill : IAsyncDisposable
 
         await Task.WhenAll(enders).ConfigureAwait(false);
         await Link.DisposeAsync().ConfigureAwait(false);
-        _stop.Dispose();
     }
 }
