@@ -29,6 +29,7 @@ public sealed partial class ZooKeeperClient
     private int _negotiatedTimeoutMs;
     private long _lastZxid;
     private long _lastHeard;
+    private long _lastAnswered;
     private int _xid;
 
     private static readonly TimeSpan PingTolerance = TimeSpan.FromMilliseconds(1);
@@ -104,6 +105,7 @@ public sealed partial class ZooKeeperClient
         var connectTimeout = TimeSpan.FromMilliseconds(Math.Max(1000, Math.Min(NegotiatedTimeoutMs / _connectString.Servers.Count, NegotiatedTimeoutMs / 3)));
         await using var connection = await OpenAsync(server, connectTimeout).ConfigureAwait(false);
         var pending = new Queue<PendingRequest>();
+        var pings = new Queue<long>(); // send times of the pings not yet answered, oldest first
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
         _connection = connection;
         try
@@ -115,13 +117,14 @@ public sealed partial class ZooKeeperClient
                 "ZooKeeper session {SessionId} connected to {Server} (timeout {TimeoutMs} ms)",
                 SessionIdHex, ConnectedServer, NegotiatedTimeoutMs);
 
-            var receive = connection.ReceiveAsync(frame => OnFrame(frame, pending), stop.Token);
+            var receive = connection.ReceiveAsync(frame => OnFrame(frame, pending, pings), stop.Token);
             var send = SendLoopAsync(connection, pending, stop.Token);
-            var ping = PingLoopAsync(connection, stop.Token);
-            var ended = await Task.WhenAny(receive, send, ping).ConfigureAwait(false);
+            var ping = PingLoopAsync(connection, pings, stop.Token);
+            var watchdog = WatchdogAsync(stop.Token);
+            var ended = await Task.WhenAny(receive, send, ping, watchdog).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
             connection.Abort();
-            await Task.WhenAll(receive, send, ping).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.WhenAll(receive, send, ping, watchdog).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
             if (ended.Exception?.InnerException is { } reason && !_shutdown.IsCancellationRequested)
             {
                 if (reason is SessionEndedException)
@@ -155,6 +158,7 @@ public sealed partial class ZooKeeperClient
         var connection = await FrameConnection.OpenAsync(_options.Dialer, server, _options.MaxFrameSize, _time, deadline.Token).ConfigureAwait(false);
         try
         {
+            var sentAt = _time.GetTimestamp();
             await connection.WriteAsync(BuildConnectRequest(), deadline.Token).ConfigureAwait(false);
             var frame = await connection.ReadFrameAsync(deadline.Token).ConfigureAwait(false);
             var reader = new JuteReader(frame);
@@ -175,6 +179,8 @@ public sealed partial class ZooKeeperClient
             _password = response.Password;
             _negotiatedTimeoutMs = response.TimeoutMs;
             Volatile.Write(ref _lastHeard, _time.GetTimestamp());
+            // A session the server just (re)established was heard at the connect request at the latest.
+            Volatile.Write(ref _lastAnswered, sentAt);
             return connection;
         }
         catch
@@ -208,6 +214,11 @@ public sealed partial class ZooKeeperClient
             foreach (var (scheme, auth) in _auth)
             {
                 WriteFrame(buffer, SpecialXid.Auth, OpCode.Auth, RequestBody.Auth(scheme, auth));
+                // Nobody waits for these, but their replies take their place in the queue of auth replies.
+                lock (_authWaiters)
+                {
+                    _authWaiters.Enqueue(new TaskCompletionSource<ZooKeeperErrorCode>());
+                }
             }
         }
 
@@ -275,15 +286,30 @@ public sealed partial class ZooKeeperClient
         while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             buffer.ResetWrittenCount();
+            // Stamped before the write, so a reply never proves more than the server really heard.
+            var sentAt = _time.GetTimestamp();
             // Batch whatever is queued into one write: pipelined requests then cost one syscall, not one each.
             while (buffer.WrittenCount < 64 * 1024 && reader.TryRead(out var request))
             {
+                if (request is AuthRequest auth)
+                {
+                    // Its reply is matched among auth replies, which the server sends in the order it got them.
+                    lock (_authWaiters)
+                    {
+                        _authWaiters.Enqueue(auth.Reply);
+                    }
+
+                    WriteFrame(buffer, SpecialXid.Auth, OpCode.Auth, auth.Body);
+                    continue;
+                }
+
                 if (request.IsAbandoned)
                 {
                     continue;
                 }
 
                 request.Xid = NextXid();
+                request.SentTimestamp = sentAt;
                 WriteFrame(buffer, request.Xid, request.Op, request.Body);
                 lock (pending)
                 {
@@ -298,56 +324,99 @@ public sealed partial class ZooKeeperClient
         }
     }
 
-    // Pings keep the session alive while the application is idle; silence from the server for the read timeout
-    // (2/3 of the session timeout) means it is gone, which leaves a third of the timeout to reach another server.
-    private async Task PingLoopAsync(FrameConnection connection, CancellationToken cancellationToken)
+    // Pings keep the session alive while the application is idle, and give the watchdog answers to count: one goes out
+    // whenever nothing was sent for half the read timeout, as the Java client does.
+    private async Task PingLoopAsync(FrameConnection connection, Queue<long> pings, CancellationToken cancellationToken)
     {
         var ping = new ArrayBufferWriter<byte>(12);
         WriteFrame(ping, SpecialXid.Ping, OpCode.Ping, []);
         var pingInterval = ReadTimeout / 2;
         while (true)
         {
-            var silent = _time.GetElapsedTime(connection.LastReceivedTimestamp);
-            if (silent > ReadTimeout)
-            {
-                throw new TimeoutException($"no reply from the server for {silent.TotalMilliseconds:F0} ms");
-            }
-
             var idle = _time.GetElapsedTime(connection.LastSentTimestamp);
             // Timers tick in whole milliseconds and may wake a fraction early: a ping within a millisecond of due goes
             // now, or it would wait out another sleep and reach the server later than the Java client's would.
             if (idle + PingTolerance >= pingInterval)
             {
+                lock (pings)
+                {
+                    pings.Enqueue(_time.GetTimestamp());
+                }
+
                 await connection.WriteAsync(ping.WrittenMemory, cancellationToken).ConfigureAwait(false);
                 idle = TimeSpan.Zero;
             }
 
-            var wait = Min(pingInterval - idle, ReadTimeout - silent + PingTolerance);
-            await Task.Delay(Max(wait, PingTolerance), _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Max(pingInterval - idle, PingTolerance), _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private void OnFrame(ReadOnlySequence<byte> frame, Queue<PendingRequest> pending)
+    // The connection is alive while the server answers what this client sends, not merely while bytes arrive: a stream
+    // of notifications down a link whose other direction drops everything, or a write stuck behind a full send buffer,
+    // must not pass for a server that hears us. Run apart from every write, so nothing that blocks one can blind it:
+    // once nothing sent in the last read timeout (2/3 of the session timeout) has been answered, the connection ends,
+    // leaving a third of the timeout to resume the session on another server.
+    private async Task WatchdogAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var unanswered = SinceLastAnswered;
+            if (unanswered > ReadTimeout)
+            {
+                throw new TimeoutException($"the server answered nothing sent in the last {unanswered.TotalMilliseconds:F0} ms");
+            }
+
+            await Task.Delay(ReadTimeout - unanswered + PingTolerance, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void MarkAnswered(long sentAt)
+    {
+        long seen;
+        while (sentAt > (seen = Volatile.Read(ref _lastAnswered)) && Interlocked.CompareExchange(ref _lastAnswered, sentAt, seen) != seen)
+        {
+        }
+    }
+
+    // Only a reply that parsed moves the zxid sent on reconnect: a garbled one must not make servers look behind.
+    private void AdvanceZxid(long zxid)
+    {
+        long seen;
+        while (zxid > (seen = Volatile.Read(ref _lastZxid)) && Interlocked.CompareExchange(ref _lastZxid, zxid, seen) != seen)
+        {
+        }
+    }
+
+    private void OnFrame(ReadOnlySequence<byte> frame, Queue<PendingRequest> pending, Queue<long> pings)
     {
         Volatile.Write(ref _lastHeard, _time.GetTimestamp());
         var bytes = frame.IsSingleSegment ? frame.FirstSpan : frame.ToArray();
         var reader = new JuteReader(bytes);
         var (xid, zxid, error) = Responses.ReadReplyHeader(ref reader);
-        if (zxid > 0)
-        {
-            long seen;
-            while (zxid > (seen = Volatile.Read(ref _lastZxid)) && Interlocked.CompareExchange(ref _lastZxid, zxid, seen) != seen)
-            {
-            }
-        }
-
         switch (xid)
         {
             case SpecialXid.Notification:
                 OnNotification(ref reader);
+                AdvanceZxid(zxid);
                 return;
             case SpecialXid.Ping:
+                // Ping replies keep their order: this one answers the oldest ping not yet answered.
+                bool answered;
+                long pingSentAt;
+                lock (pings)
+                {
+                    answered = pings.TryDequeue(out pingSentAt);
+                }
+
+                if (answered)
+                {
+                    MarkAnswered(pingSentAt);
+                }
+
+                AdvanceZxid(zxid);
+                return;
             case SpecialXid.SetWatches:
+                AdvanceZxid(zxid);
                 return;
             case SpecialXid.Auth:
                 OnAuthReply(error);
@@ -376,6 +445,8 @@ public sealed partial class ZooKeeperClient
             throw;
         }
 
+        AdvanceZxid(zxid);
+        MarkAnswered(request.SentTimestamp);
         if (request.Watch is { } watch)
         {
             // A watch is registered before anything later on the wire is processed, so its event cannot be missed.
@@ -602,8 +673,6 @@ public sealed partial class ZooKeeperClient
     private long ExpiryDeadline() => _sessionId == 0
         ? long.MaxValue
         : Volatile.Read(ref _lastHeard) + (long)(NegotiatedTimeoutMs / 1000.0 * _time.TimestampFrequency);
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

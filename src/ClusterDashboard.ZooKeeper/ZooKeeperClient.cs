@@ -59,6 +59,14 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     /// <summary>The timeout the server granted; every client timer derives from it.</summary>
     public TimeSpan SessionTimeout => TimeSpan.FromMilliseconds(NegotiatedTimeoutMs);
 
+    /// <summary>
+    /// How long ago the client sent the newest request or ping the server has answered. The server heard from the
+    /// session no earlier than that, so it cannot expire it until <see cref="SessionTimeout"/> after that moment: a
+    /// leader that stops acting well within the timeout of it can never overlap a successor, whatever happens to the
+    /// connection meanwhile. On the client's clock; before the first connection, as long as that clock has run.
+    /// </summary>
+    public TimeSpan SinceLastAnswered => _time.GetElapsedTime(Volatile.Read(ref _lastAnswered));
+
     /// <summary>The highest zxid seen in any reply; sent on reconnect so no server older than that serves us.</summary>
     public long LastZxidSeen => Volatile.Read(ref _lastZxid);
 
@@ -404,29 +412,23 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
             _auth.Add((scheme, auth));
         }
 
-        if (_connection is not { } connection)
+        if (_connection is null)
         {
             return; // sent with the next connection's priming packets
         }
 
-        var waiter = new TaskCompletionSource<ZooKeeperErrorCode>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_authWaiters)
+        var request = new AuthRequest(RequestBody.Auth(scheme, auth));
+        if (!_outgoing.Writer.TryWrite(request))
         {
-            _authWaiters.Enqueue(waiter);
+            return; // the session ended meanwhile
         }
 
-        var frame = new System.Buffers.ArrayBufferWriter<byte>();
-        WriteFrame(frame, SpecialXid.Auth, OpCode.Auth, RequestBody.Auth(scheme, auth));
-        try
+        if (IsFinal)
         {
-            await connection.WriteAsync(frame.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            return; // the connection is going away; the next one sends the credentials
+            FailQueued(_finalError ?? new ZooKeeperException(ZooKeeperErrorCode.ClientClosed));
         }
 
-        var result = await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var result = await request.Reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (result is not ZooKeeperErrorCode.Ok and not ZooKeeperErrorCode.ConnectionLoss)
         {
             throw new ZooKeeperException(result, detail: $"auth scheme {scheme}");
@@ -536,6 +538,8 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     /// <summary>True once every loop the client ran has ended (tests check nothing outlives a closed client).</summary>
     internal bool HasStopped => _sessionLoop.IsCompleted && _dispatcher.HasStopped;
 
+    private const int RequestHeaderSize = 8; // xid and op code, counted in the server's limit
+
     private Task<T> SubmitAsync<T>(OpCode op, byte[] body, string? path, ResponseReader<T> reader, CancellationToken cancellationToken) =>
         SubmitAsync(new PendingRequest<T>(op, body, path, reader), cancellationToken);
 
@@ -543,6 +547,16 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     {
         ThrowIfFinal();
         cancellationToken.ThrowIfCancellationRequested();
+        // The server answers a packet over its jute.maxbuffer by dropping the connection, failing every other request
+        // in flight with it: refuse it here, with the reason, and keep the connection.
+        var size = RequestHeaderSize + (long)request.Body.Length;
+        if (size > _options.MaxRequestSize)
+        {
+            throw new ZooKeeperException(
+                ZooKeeperErrorCode.BadArguments,
+                request.Path,
+                string.Create(CultureInfo.InvariantCulture, $"the request is {size:N0} bytes and ZooKeeper accepts at most {_options.MaxRequestSize:N0} (jute.maxbuffer); it was not sent"));
+        }
         if (!_outgoing.Writer.TryWrite(request))
         {
             throw new ZooKeeperException(ZooKeeperErrorCode.ClientClosed, request.Path);

@@ -14,6 +14,11 @@ public sealed class ZooKeeperClientOptions
     /// znode, so the default leaves room above that.</summary>
     public int MaxFrameSize { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>Largest request the client sends, counting its 8-byte header: the servers' jute.maxbuffer, 1,048,575
+    /// bytes unless they were configured otherwise. A larger request fails at once with BadArguments instead of
+    /// costing the connection.</summary>
+    public int MaxRequestSize { get; init; } = 0xFFFFF;
+
     /// <summary>Digest credentials ("user:password") sent on every connection before anything else.</summary>
     public IReadOnlyList<string> DigestAuth { get; init; } = [];
 

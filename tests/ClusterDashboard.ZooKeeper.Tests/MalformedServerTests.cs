@@ -44,6 +44,44 @@ public sealed class MalformedServerTests
         Assert.False(server.IsFaulted, server.Exception?.ToString());
     }
 
+    [Fact]
+    public async Task A_reply_that_fails_to_parse_does_not_advance_the_zxid_the_client_sends_on_reconnect()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var reconnectedWith = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = Task.Run(async () =>
+        {
+            using (var socket = await listener.AcceptSocketAsync())
+            {
+                await using var stream = new NetworkStream(socket);
+                await ReadFrameAsync(stream);
+                await stream.WriteAsync(ConnectResponse());
+                await ReadFrameAsync(stream); // getData, xid 1
+                // The reply claims zxid 0x7000000000 but has no body a getData reply must have.
+                var garbled = new byte[20];
+                BinaryPrimitives.WriteInt32BigEndian(garbled, 16);
+                BinaryPrimitives.WriteInt32BigEndian(garbled.AsSpan(4), 1);
+                BinaryPrimitives.WriteInt64BigEndian(garbled.AsSpan(8), 0x70_0000_0000);
+                await stream.WriteAsync(garbled);
+                await ReadFrameAsync(stream).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
+            }
+
+            using var again = await listener.AcceptSocketAsync();
+            await using var second = new NetworkStream(again);
+            var connect = await ReadFrameBytesAsync(second);
+            reconnectedWith.TrySetResult(BinaryPrimitives.ReadInt64BigEndian(connect.AsSpan(4)));
+        });
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = $"127.0.0.1:{port}", SessionTimeout = TimeSpan.FromSeconds(30) });
+
+        await Assert.ThrowsAsync<ZooKeeperException>(() => zk.GetDataAsync("/x").WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(0, await reconnectedWith.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, zk.LastZxidSeen);
+        await server.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private static byte[] ConnectResponse()
     {
         var frame = new byte[4 + 4 + 4 + 8 + 4 + 16 + 1];
@@ -54,11 +92,14 @@ public sealed class MalformedServerTests
         return frame;
     }
 
-    private static async Task ReadFrameAsync(Stream stream)
+    private static async Task ReadFrameAsync(Stream stream) => await ReadFrameBytesAsync(stream);
+
+    private static async Task<byte[]> ReadFrameBytesAsync(Stream stream)
     {
         var prefix = new byte[4];
         await stream.ReadExactlyAsync(prefix);
         var body = new byte[BinaryPrimitives.ReadInt32BigEndian(prefix)];
         await stream.ReadExactlyAsync(body);
+        return body;
     }
 }

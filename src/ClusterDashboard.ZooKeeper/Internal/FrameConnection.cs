@@ -13,7 +13,6 @@ internal sealed class FrameConnection : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly int _maxFrameSize;
     private readonly TimeProvider _time;
-    private long _lastReceived;
     private long _lastSent;
     private int _disposed;
 
@@ -24,12 +23,10 @@ internal sealed class FrameConnection : IAsyncDisposable
         _maxFrameSize = maxFrameSize;
         _time = time;
         Server = server;
-        _lastReceived = _lastSent = time.GetTimestamp();
+        _lastSent = time.GetTimestamp();
     }
 
     public EndPoint Server { get; }
-
-    public long LastReceivedTimestamp => Volatile.Read(ref _lastReceived);
 
     public long LastSentTimestamp => Volatile.Read(ref _lastSent);
 
@@ -62,7 +59,6 @@ internal sealed class FrameConnection : IAsyncDisposable
             {
                 var bytes = frame.ToArray();
                 _reader.AdvanceTo(buffer.Start);
-                Volatile.Write(ref _lastReceived, _time.GetTimestamp());
                 return bytes;
             }
 
@@ -81,23 +77,16 @@ internal sealed class FrameConnection : IAsyncDisposable
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            var any = false;
             try
             {
                 while (FrameDecoder.TryReadFrame(ref buffer, _maxFrameSize, out var frame))
                 {
-                    any = true;
                     onFrame(frame);
                 }
             }
             finally
             {
                 _reader.AdvanceTo(buffer.Start, buffer.End);
-            }
-
-            if (any)
-            {
-                Volatile.Write(ref _lastReceived, _time.GetTimestamp());
             }
 
             if (result.IsCompleted)

@@ -16,6 +16,10 @@ internal abstract class PendingRequest(OpCode op, byte[] body, string? path, Wat
 
     public int Xid { get; set; }
 
+    /// <summary>When the send loop put it on the wire (a timestamp of the client's clock), taken just before the
+    /// write: its reply proves the server heard the session no earlier than this.</summary>
+    public long SentTimestamp { get; set; }
+
     /// <summary>True once the caller gave up: the request is skipped if not yet sent.</summary>
     public abstract bool IsAbandoned { get; }
 

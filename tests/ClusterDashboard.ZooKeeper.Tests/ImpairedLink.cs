@@ -1,0 +1,137 @@
+namespace ClusterDashboard.ZooKeeper.Tests;
+
+/// <summary>
+/// A TCP link to the servers that a test can impair the way a failing network does, for every connection dialed
+/// through it: writes that stall (the send buffer is full and nothing is acknowledged), writes whose bytes vanish (the
+/// socket takes them, the network drops them), reads that get nothing, or one write held up for a while.
+/// </summary>
+internal sealed class ImpairedLink
+{
+    private volatile bool _stallWrites;
+    private volatile bool _dropWrites;
+    private volatile bool _silenceReads;
+    private TimeSpan _delayNextWrite;
+
+    public bool StallWrites
+    {
+        get => _stallWrites;
+        set => _stallWrites = value;
+    }
+
+    public bool DropWrites
+    {
+        get => _dropWrites;
+        set => _dropWrites = value;
+    }
+
+    public bool SilenceReads
+    {
+        get => _silenceReads;
+        set => _silenceReads = value;
+    }
+
+    /// <summary>The next write waits this long before it goes out, or until its caller gives up.</summary>
+    public void DelayNextWrite(TimeSpan delay)
+    {
+        lock (this)
+        {
+            _delayNextWrite = delay;
+        }
+    }
+
+    public ZooKeeperDialer Dialer => async (server, cancellationToken) => new ImpairedStream(await ZooKeeperDialers.Tcp(server, cancellationToken), this);
+
+    private TimeSpan TakeDelay()
+    {
+        lock (this)
+        {
+            var delay = _delayNextWrite;
+            _delayNextWrite = TimeSpan.Zero;
+            return delay;
+        }
+    }
+
+    private sealed class ImpairedStream(Stream inner, ImpairedLink link) : Stream
+    {
+        private readonly CancellationTokenSource _closed = new();
+
+        public override bool CanRead => true;
+
+        public override bool CanWrite => true;
+
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            while (true)
+            {
+                var read = await inner.ReadAsync(buffer, cancellationToken);
+                if (read == 0 || !link.SilenceReads)
+                {
+                    return read;
+                }
+            }
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+            if (link.TakeDelay() is { } delay && delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, either.Token);
+            }
+
+            if (link.StallWrites)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, either.Token);
+                }
+                catch (OperationCanceledException) when (_closed.IsCancellationRequested)
+                {
+                    throw new IOException("The connection was closed.");
+                }
+            }
+
+            if (!link.DropWrites)
+            {
+                await inner.WriteAsync(buffer, cancellationToken);
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override void Flush() => inner.Flush();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _closed.Cancel();
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
