@@ -16,23 +16,24 @@ namespace ClusterDashboard.Coordination;
 /// </summary>
 public sealed class CandidateQueue
 {
-    private CandidateQueue(IReadOnlyList<(string Name, long Sequence)> candidates, IReadOnlyList<ForeignZnode> foreign)
+    private CandidateQueue(IReadOnlyList<QueuedCandidate> candidates, IReadOnlyList<ForeignZnode> foreign)
     {
         Candidates = candidates;
         Foreign = foreign;
     }
 
     /// <summary>The real candidates, lowest sequence (the leader) first.</summary>
-    public IReadOnlyList<(string Name, long Sequence)> Candidates { get; }
+    public IReadOnlyList<QueuedCandidate> Candidates { get; }
 
     public IReadOnlyList<ForeignZnode> Foreign { get; }
 
     /// <summary>How many children the parent has ever had created, from its stat: cversion counts creates and
-    /// deletes, and creates minus deletes is the number of children left.</summary>
+    /// deletes, and creates minus deletes is the number of children left. The cversion is a signed 32-bit counter read
+    /// as unsigned, so the count stays right past 2^31 creates and deletes (to 2^32).</summary>
     public static long CreatesOf(Stat parent)
     {
         ArgumentNullException.ThrowIfNull(parent);
-        return ((long)parent.Cversion + parent.NumChildren) / 2;
+        return ((long)(uint)parent.Cversion + parent.NumChildren) / 2;
     }
 
     /// <param name="children">Children of the parent, read at one point of the server's history.</param>
@@ -68,13 +69,13 @@ public sealed class CandidateQueue
         }
 
         // Oldest first: a child numbered at or below one created before it cannot have had its number from ZooKeeper.
-        var candidates = new List<(string Name, long Sequence)>(numbered.Count);
+        var candidates = new List<QueuedCandidate>(numbered.Count);
         var highest = -1L;
         foreach (var (child, sequence) in numbered.OrderBy(n => n.Child.Czxid).ThenBy(n => n.Sequence))
         {
             if (sequence > highest)
             {
-                candidates.Add((child.Name, sequence));
+                candidates.Add(new QueuedCandidate(child.Name, sequence, child.Czxid));
                 highest = sequence;
             }
             else

@@ -13,9 +13,9 @@ public static class ClusterSnapshotBuilder
         var candidates = new List<CandidateInfo>(queue.Candidates.Count);
         for (var i = 0; i < queue.Candidates.Count; i++)
         {
-            var (name, sequence) = queue.Candidates[i];
+            var (name, sequence, czxid) = queue.Candidates[i];
             var payload = CandidatePayload.TryParse(tree.Nodes[ZooKeeperPath.Combine(options.ElectionPath, name)].Data);
-            candidates.Add(new CandidateInfo(name, sequence, payload?.NodeId, payload?.Url, i == 0, i == 0 ? null : queue.Candidates[i - 1].Name));
+            candidates.Add(new CandidateInfo(name, sequence, payload?.NodeId, payload?.Url, i == 0, i == 0 ? null : queue.Candidates[i - 1].Name) { Czxid = czxid });
         }
 
         LeaderInfo? leader = null;
@@ -23,8 +23,8 @@ public static class ClusterSnapshotBuilder
         {
             var first = candidates[0];
             // Only the leader's own heartbeat, for this very term, says since when it leads.
-            var since = heartbeat is not null && heartbeat.Epoch == first.Sequence ? heartbeat.LeaderSince : (DateTimeOffset?)null;
-            leader = new LeaderInfo(first.NodeId ?? first.Znode, first.Url, first.Sequence, first.Znode, since);
+            var since = heartbeat is not null && heartbeat.Epoch == first.Czxid ? heartbeat.LeaderSince : (DateTimeOffset?)null;
+            leader = new LeaderInfo(first.NodeId ?? first.Znode, first.Url, first.Czxid, first.Znode, since) { Sequence = first.Sequence };
         }
 
         // A status or member znode speaks for the node it is named after, and only for it: one that claims another

@@ -5,8 +5,10 @@ namespace ClusterDashboard.Coordination;
 
 /// <summary>
 /// The election recipe: an EPHEMERAL_SEQUENTIAL candidate under the election path, the lowest sequence leads, and
-/// every other candidate watches only its predecessor, so one departure wakes one participant. Run once per session;
-/// the state survives sessions so observers see one continuous history.
+/// every other candidate watches only its predecessor, so one departure wakes one participant. The leader watches the
+/// queue and its own candidate, and holds a <see cref="LeaderLease"/>: it stops acting the moment its candidate goes,
+/// and at the latest two thirds of a session timeout after ZooKeeper last answered it. Run once per session; the state
+/// survives sessions so observers see one continuous history.
 /// </summary>
 public sealed class LeaderElection : IElectionParticipant
 {
@@ -23,6 +25,10 @@ public sealed class LeaderElection : IElectionParticipant
     private LeadershipState _state = LeadershipState.Idle;
     private long? _epoch;
     private string? _znode;
+
+    // Which run of the loop may still change the state: a decision from outside (a crash, a leave, a shutdown) ends the
+    // current run's say, so a pass that was already under way cannot overwrite it.
+    private long _run;
 
     /// <param name="acl">What the candidates and the election parent are created with (default: open to anyone).</param>
     public LeaderElection(string electionPath, string nodeId, string? url, TimeProvider time, ILogger logger, LeadershipPolicy policy = LeadershipPolicy.Standard, IReadOnlyList<Acl>? acl = null)
@@ -44,22 +50,25 @@ public sealed class LeaderElection : IElectionParticipant
     public LeadershipPolicy Policy => _policy;
 
     /// <summary>How many times this participant was woken by a watch: its predecessor's while it follows, the queue's
-    /// while it leads (the herd test counts them).</summary>
+    /// or its own candidate's while it leads (the herd test counts them).</summary>
     public int WatchNotifications => Volatile.Read(ref _watchNotifications);
 
     private int _watchNotifications;
 
+    /// <summary>Leader only while the lease holds: a leader whose lease ran out reads as Suspended at once, even
+    /// before its timer has announced it.</summary>
     public LeadershipState State
     {
         get
         {
             lock (_lock)
             {
-                return _state;
+                return _state == LeadershipState.Leader && !LeaseHolds() ? LeadershipState.Suspended : _state;
             }
         }
     }
 
+    /// <summary>The fencing token while this participant leads: the zxid of its candidate's creation.</summary>
     public long? Epoch
     {
         get
@@ -109,6 +118,14 @@ public sealed class LeaderElection : IElectionParticipant
     {
         ArgumentNullException.ThrowIfNull(zk);
         var wake = new WakeSignal();
+        long run;
+        lock (_lock)
+        {
+            run = ++_run;
+            _client = zk;
+            _wake = wake;
+        }
+
         void OnState(ConnectionState _) => wake.Set();
         void OnPredecessor(WatchedEvent e)
         {
@@ -117,15 +134,12 @@ public sealed class LeaderElection : IElectionParticipant
                 PredecessorGoneAt = _time.GetUtcNow();
             }
 
-            if (e.Type != WatchEventType.None)
-            {
-                Interlocked.Increment(ref _watchNotifications);
-            }
-
-            wake.Set();
+            Notified(e);
         }
 
-        void OnQueue(WatchedEvent e)
+        void OnQueue(WatchedEvent e) => Notified(e);
+
+        void Notified(WatchedEvent e)
         {
             if (e.Type != WatchEventType.None)
             {
@@ -135,32 +149,57 @@ public sealed class LeaderElection : IElectionParticipant
             wake.Set();
         }
 
+        // One delegate each, so a watch set again on the next pass is the same watcher, not one more.
+        Action<WatchedEvent> onPredecessor = OnPredecessor;
+        Action<WatchedEvent> onQueue = OnQueue;
+        string? candidate = null;
+        void OnOwnCandidate(WatchedEvent e)
+        {
+            // Deleted behind our back: stop leading now, in the notification itself, before a successor can read it.
+            if (e.Type == WatchEventType.NodeDeleted && e.Path is { } path && ZooKeeperPath.Name(path) is var gone
+                && Transition(run, LeadershipState.Joining, null, null, from: s => s is LeadershipState.Leader or LeadershipState.Suspended, only: gone))
+            {
+                _logger.LogWarning("Candidate {Znode} of {NodeId} was deleted while it led; it stopped leading", gone, NodeId);
+            }
+
+            Notified(e);
+        }
+
+        Action<WatchedEvent> onOwnCandidate = OnOwnCandidate;
+        using var lease = new LeaderLease(_time, () =>
+        {
+            var leading = Znode;
+            if (Transition(run, LeadershipState.Suspended, null, leading, from: s => s == LeadershipState.Leader, only: leading))
+            {
+                _logger.LogWarning("Leader {NodeId} stopped acting: ZooKeeper has answered nothing sent in the last {Lease} of its session", NodeId, zk.SessionTimeout * LeaderLease.Fraction);
+            }
+
+            wake.Set();
+        });
         zk.StateChanged += OnState;
-        _client = zk;
-        _wake = wake;
         var known = new CandidateStatCache(_electionPath);
         try
         {
-            Transition(LeadershipState.Joining, null, null);
+            Transition(run, LeadershipState.Joining, null, null);
             await ZooKeeperPaths.EnsureAsync(zk, _electionPath, _acl, cancellationToken).ConfigureAwait(false);
-            var candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
+            candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var connection = zk.State;
                 if (connection is ConnectionState.Expired or ConnectionState.Closed or ConnectionState.AuthFailed)
                 {
-                    Transition(LeadershipState.Lost, null, null);
+                    Transition(run, LeadershipState.Lost, null, null);
                     return;
                 }
 
                 if (connection != ConnectionState.Connected)
                 {
                     // Without a connection nobody can tell whether this candidate still leads: stop acting as leader now,
-                    // unless the policy accepts leading until the session is known to be lost.
+                    // unless the policy accepts leading on, which the lease still ends in time.
                     if (!(_policy == LeadershipPolicy.SessionOnly && State == LeadershipState.Leader))
                     {
-                        Transition(LeadershipState.Suspended, null, candidate);
+                        Transition(run, LeadershipState.Suspended, null, candidate);
                     }
 
                     await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -170,10 +209,10 @@ public sealed class LeaderElection : IElectionParticipant
                 if (_resignRequested)
                 {
                     _resignRequested = false;
-                    // Sent ahead of the delete on the same connection, so it costs no round trip: the leader's queue
-                    // watch would otherwise fire on its own candidate's deletion, a second notification per failover.
-                    var unwatched = StopWatchingQueueAsync(zk, OnQueue);
-                    await ResignCandidateAsync(zk, candidate, cancellationToken).ConfigureAwait(false);
+                    // Sent ahead of the delete on the same connection, so they cost no round trip: the leader's watches
+                    // would otherwise fire on its own candidate's deletion, notifications nobody needs.
+                    var unwatched = StopWatchingAsync(zk, candidate, onQueue, onOwnCandidate);
+                    await ResignCandidateAsync(zk, run, candidate, cancellationToken).ConfigureAwait(false);
                     await unwatched.ConfigureAwait(false);
                     candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
                     continue;
@@ -195,13 +234,21 @@ public sealed class LeaderElection : IElectionParticipant
                     {
                         // Our candidate is gone while the session lives (deleted by hand): queue again at the back.
                         _logger.LogWarning("Candidate {Znode} of {NodeId} disappeared; joining again", candidate, NodeId);
-                        candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
+                        candidate = await RejoinAsync(zk, run, known, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
                     // Only children numbered by ZooKeeper queue (CandidateQueue): a forged name can neither lead nor be watched.
                     var creates = CandidateQueue.CreatesOf(parent.Node.Stat);
                     var (stats, newer) = await known.ChildrenAsync(zk, children.Children, creates, cancellationToken).ConfigureAwait(false);
+
+                    // Another candidate of this very session (a create retried after a lost connection that landed after
+                    // all) would reach the head of the queue one day with nobody to lead for it: it goes.
+                    if (stats.Where(c => c.EphemeralOwner == zk.SessionId && c.Name != candidate).Select(c => c.Name).ToList() is [_, ..] strays)
+                    {
+                        await RemoveOwnAsync(zk, strays, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
                     var queue = CandidateQueue.Build(stats, creates, newer);
                     var index = queue.IndexOf(candidate);
                     if (index < 0)
@@ -211,7 +258,7 @@ public sealed class LeaderElection : IElectionParticipant
                             candidate,
                             NodeId,
                             queue.Foreign.FirstOrDefault(f => f.Name == candidate)?.Reason ?? "its stat could not be read");
-                        candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
+                        candidate = await RejoinAsync(zk, run, known, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -221,34 +268,41 @@ public sealed class LeaderElection : IElectionParticipant
                         if (own.Node.Stat.EphemeralOwner != zk.SessionId)
                         {
                             _logger.LogWarning("Candidate {Znode} is owned by session {Owner:x}, not ours; joining again", candidate, own.Node.Stat.EphemeralOwner);
-                            candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
+                            candidate = await RejoinAsync(zk, run, known, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
+
+                        // The read that said so was answered just now, so the lease has most of its time left; if it has
+                        // none (a pass slowed by a pause), look again rather than lead on a stale answer.
+                        if (LeaderLease.Remaining(zk) <= TimeSpan.Zero)
+                        {
                             continue;
                         }
 
                         Watching = null;
-                        Transition(LeadershipState.Leader, queue.Candidates[0].Sequence, candidate);
+                        Transition(run, LeadershipState.Leader, queue.Candidates[0].Czxid, candidate);
+                        lease.Hold(zk);
 
-                        // The leader watches the queue itself (after taking over, so the failover does not wait for it):
-                        // its own candidate deleted behind its back, or a child that changes who counts as a candidate,
-                        // makes it look again at once. A change between the read above and this watch shows as a
-                        // different listing: look again now.
-                        var watched = await zk.GetChildrenAsync(_electionPath, OnQueue, cancellationToken).ConfigureAwait(false);
-                        if (!SameNames(watched, children.Children))
+                        // The leader watches its own candidate and the queue (after taking over, so the failover does not
+                        // wait for them): its candidate deleted behind its back ends its leadership in that very
+                        // notification, and a child that changes who counts as a candidate makes it look again. A change
+                        // between the read above and these watches shows as a different listing, or as NoNode: look again.
+                        var watchQueue = zk.GetChildrenAsync(_electionPath, onQueue, cancellationToken);
+                        var watchOwn = zk.GetDataAsync(path, onOwnCandidate, cancellationToken);
+                        await Task.WhenAll(watchQueue, watchOwn).ConfigureAwait(false);
+                        if (!SameNames(await watchQueue.ConfigureAwait(false), children.Children))
                         {
                             continue;
                         }
                     }
                     else
                     {
+                        // getData, not exists: a predecessor gone already leaves no watch behind on a name that is never
+                        // created again (exists would, and re-arm it on every reconnect).
                         var predecessor = queue.Candidates[index - 1].Name;
-                        var stat = await zk.ExistsAsync(ZooKeeperPath.Combine(_electionPath, predecessor), OnPredecessor, cancellationToken).ConfigureAwait(false);
-                        if (stat is null)
-                        {
-                            continue; // it left between the listing and the watch: look again
-                        }
-
+                        await zk.GetDataAsync(ZooKeeperPath.Combine(_electionPath, predecessor), onPredecessor, cancellationToken).ConfigureAwait(false);
                         Watching = predecessor;
-                        Transition(LeadershipState.Follower, null, candidate);
+                        Transition(run, LeadershipState.Follower, null, candidate);
                     }
 
                     // Off the failover path: learn the names this pass left out, so the next pass knows them.
@@ -261,7 +315,7 @@ public sealed class LeaderElection : IElectionParticipant
                 }
                 catch (ZooKeeperException e) when (e.Code is ZooKeeperErrorCode.SessionExpired or ZooKeeperErrorCode.ClientClosed or ZooKeeperErrorCode.AuthFailed)
                 {
-                    Transition(LeadershipState.Lost, null, null);
+                    Transition(run, LeadershipState.Lost, null, null);
                     return;
                 }
 
@@ -270,27 +324,38 @@ public sealed class LeaderElection : IElectionParticipant
         }
         catch (ZooKeeperException e) when (e.Code is ZooKeeperErrorCode.SessionExpired or ZooKeeperErrorCode.ClientClosed or ZooKeeperErrorCode.AuthFailed)
         {
-            Transition(LeadershipState.Lost, null, null);
+            Transition(run, LeadershipState.Lost, null, null);
         }
         finally
         {
-            // A leader that leaves with its session still open (a shutdown) takes its queue watch along first.
-            if (zk.State == ConnectionState.Connected)
+            // A leader that leaves with its session still open (a shutdown) takes its watches along first.
+            if (zk.State == ConnectionState.Connected && candidate is not null)
             {
-                await StopWatchingQueueAsync(zk, OnQueue).ConfigureAwait(false);
+                await StopWatchingAsync(zk, candidate, onQueue, onOwnCandidate).ConfigureAwait(false);
             }
 
             zk.StateChanged -= OnState;
-            _client = null;
-            _wake = null;
+            lock (_lock)
+            {
+                if (_client == zk)
+                {
+                    _client = null;
+                    _wake = null;
+                }
+            }
         }
     }
 
-    private async Task StopWatchingQueueAsync(ZooKeeperClient zk, Action<WatchedEvent> watcher)
+    private Task StopWatchingAsync(ZooKeeperClient zk, string candidate, Action<WatchedEvent> onQueue, Action<WatchedEvent> onOwnCandidate) =>
+        Task.WhenAll(
+            RemoveWatchAsync(zk, _electionPath, WatcherType.Children, onQueue),
+            RemoveWatchAsync(zk, ZooKeeperPath.Combine(_electionPath, candidate), WatcherType.Data, onOwnCandidate));
+
+    private static async Task RemoveWatchAsync(ZooKeeperClient zk, string path, WatcherType type, Action<WatchedEvent> watcher)
     {
         try
         {
-            await zk.RemoveWatchesAsync(_electionPath, WatcherType.Children, watcher, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await zk.RemoveWatchesAsync(path, type, watcher, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         }
         catch (ZooKeeperException)
         {
@@ -307,22 +372,40 @@ public sealed class LeaderElection : IElectionParticipant
         }
 
         _resignRequested = true;
-        _wake?.Set();
+        WakeSignal? wake;
+        lock (_lock)
+        {
+            wake = _wake;
+        }
+
+        wake?.Set();
     }
 
     /// <summary>
     /// Writes only while this participant's own candidate znode exists: the operations run in one multi after a
-    /// check of that znode, so a stale leader (its session expired, a successor elected) cannot write. A failed check
-    /// means leadership is gone: the participant steps down before the caller hears of it.
+    /// check of that znode, so a stale leader (its session expired, a successor elected) cannot write. Nothing is sent
+    /// unless it leads with its lease holding. A failed check means leadership is gone: the participant steps down
+    /// before the caller hears of it.
     /// </summary>
     public async Task<IReadOnlyList<OperationResult>> FencedMultiAsync(IEnumerable<Operation> operations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operations);
-        var zk = _client;
-        var candidate = Znode;
-        if (State != LeadershipState.Leader || zk is null || candidate is null)
+        ZooKeeperClient zk;
+        string candidate;
+        long run;
+        WakeSignal? wake;
+        lock (_lock)
         {
-            throw new NotLeaderException($"{NodeId} does not lead (it is {State}); the write was not sent.");
+            // One look at state, session and candidate together: never a candidate of one term with a client of another.
+            if (_state != LeadershipState.Leader || _client is null || _znode is null || !LeaseHolds())
+            {
+                throw new NotLeaderException($"{NodeId} does not lead (it is {(_state == LeadershipState.Leader ? LeadershipState.Suspended : _state)}); the write was not sent.");
+            }
+
+            zk = _client;
+            candidate = _znode;
+            run = _run;
+            wake = _wake;
         }
 
         try
@@ -332,34 +415,35 @@ public sealed class LeaderElection : IElectionParticipant
         catch (MultiOperationException e) when (e.FailedIndex == 0)
         {
             _logger.LogWarning("Fenced write by {NodeId} refused: its candidate {Znode} is gone; stepping down", NodeId, candidate);
-            Transition(LeadershipState.Lost, null, null);
-            _wake?.Set();
+            Transition(run, LeadershipState.Joining, null, null, from: s => s is LeadershipState.Leader or LeadershipState.Suspended, only: candidate);
+            wake?.Set();
             throw new NotLeaderException($"{NodeId}'s leadership is stale: its candidate {candidate} no longer exists, so the write was refused.", e);
         }
         catch (ZooKeeperException e) when (e.Code is ZooKeeperErrorCode.SessionExpired or ZooKeeperErrorCode.ClientClosed)
         {
-            Transition(LeadershipState.Lost, null, null);
+            Transition(run, LeadershipState.Lost, null, null, only: candidate);
             throw new NotLeaderException($"{NodeId}'s session is gone, so the write was refused.", e);
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
         {
             // Leadership can no longer be confirmed: under the standard policy stop acting as leader until the loop
-            // has checked again. If the write did reach the server, it was applied while the candidate still existed,
-            // which the fence allows.
+            // has checked again (the lease bounds the other policy). Only a leader steps down to Suspended: a session the
+            // loop already declared lost stays lost. If the write did reach the server, it was applied while the
+            // candidate still existed, which the fence allows.
             if (_policy == LeadershipPolicy.Standard)
             {
-                Transition(LeadershipState.Suspended, null, candidate);
+                Transition(run, LeadershipState.Suspended, null, candidate, from: s => s == LeadershipState.Leader, only: candidate);
             }
 
-            _wake?.Set();
+            wake?.Set();
             throw new NotLeaderException($"{NodeId} lost its connection during a fenced write: leadership is unconfirmed and the write may or may not have been applied.", e);
         }
     }
 
-    private async Task ResignCandidateAsync(ZooKeeperClient zk, string candidate, CancellationToken cancellationToken)
+    private async Task ResignCandidateAsync(ZooKeeperClient zk, long run, string candidate, CancellationToken cancellationToken)
     {
         _logger.LogInformation("Node {NodeId} resigns: candidate {Znode} leaves the queue", NodeId, candidate);
-        Transition(LeadershipState.Follower, null, null);
+        Transition(run, LeadershipState.Follower, null, null);
         try
         {
             await zk.DeleteAsync(ZooKeeperPath.Combine(_electionPath, candidate), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -369,30 +453,91 @@ public sealed class LeaderElection : IElectionParticipant
         }
     }
 
-    /// <summary>Records a state the session owner decides (Left on shutdown, Idle between sessions).</summary>
-    public void SetState(LeadershipState state) => Transition(state, null, null);
+    /// <summary>Records a state the session owner decides (Left on shutdown or a leave, Lost on a crash, Idle between
+    /// sessions). It ends the running loop's say over the state: a pass under way cannot overwrite it.</summary>
+    public void SetState(LeadershipState state)
+    {
+        long run;
+        lock (_lock)
+        {
+            run = ++_run;
+        }
+
+        Transition(run, state, null, null);
+    }
 
     private static bool SameNames(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
         a.Count == b.Count && a.ToHashSet(StringComparer.Ordinal).SetEquals(b);
 
-    // A new candidate was created after everything the cache knows: it must learn the queue afresh.
+    // Our candidate is gone or does not count: stop leading first, then queue again at the back.
+    private async Task<string> RejoinAsync(ZooKeeperClient zk, long run, CandidateStatCache known, CancellationToken cancellationToken)
+    {
+        Transition(run, LeadershipState.Joining, null, null);
+        return await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A new candidate was created after everything the cache knows: it must learn the queue afresh. Any other candidate
+    // this session still owns (a create that landed after its connection was lost, a resign whose delete did not) is
+    // removed: one session, one place in the queue. Should that fail for a lost connection, the passes find the stray
+    // by its owner in the stats they read.
     private async Task<string> JoinAsync(ZooKeeperClient zk, CandidateStatCache known, CancellationToken cancellationToken)
     {
         var candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
         known.Clear();
+        try
+        {
+            var mine = await zk.GetEphemeralsAsync(_electionPath + "/", cancellationToken).ConfigureAwait(false);
+            var others = mine.Where(p => ZooKeeperPath.Parent(p) == _electionPath).Select(ZooKeeperPath.Name).Where(n => n != candidate).ToList();
+            if (others.Count > 0)
+            {
+                await RemoveOwnAsync(zk, others, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
+        {
+        }
+
         return candidate;
     }
 
-    // Each attempt carries a fresh unique prefix, so after a ConnectionLoss the participant can tell whether its create
-    // went through and never leaves an orphan candidate behind.
+    private async Task RemoveOwnAsync(ZooKeeperClient zk, List<string> names, CancellationToken cancellationToken)
+    {
+        _logger.LogWarning("Node {NodeId} removes {Count} other candidate(s) of its own session: {Znodes}", NodeId, names.Count, names);
+        await Task.WhenAll(names.Select(async name =>
+        {
+            try
+            {
+                await zk.DeleteAsync(ZooKeeperPath.Combine(_electionPath, name), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
+            {
+            }
+        })).ConfigureAwait(false);
+    }
+
+    // One prefix for the whole join, unique to it: after a ConnectionLoss the participant can tell whether its create
+    // went through. One that lands after the look-up anyway is this session's, and goes (JoinAsync, the passes).
     private async Task<string> CreateCandidateAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
     {
         var prefix = $"_c_{Guid.NewGuid():N}-n_";
         var data = new CandidatePayload(NodeId, _url).ToBytes();
+        var lookUp = false;
         while (true)
         {
             try
             {
+                if (lookUp)
+                {
+                    await zk.WaitForStateAsync(s => s == ConnectionState.Connected, cancellationToken).ConfigureAwait(false);
+                    var children = await zk.GetChildrenAsync(_electionPath, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    if (children.FirstOrDefault(c => c.StartsWith(prefix, StringComparison.Ordinal)) is { } mine)
+                    {
+                        return mine;
+                    }
+
+                    lookUp = false;
+                }
+
                 var created = await zk.CreateAsync(ZooKeeperPath.Combine(_electionPath, prefix), data, CreateMode.EphemeralSequential, _acl, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var name = ZooKeeperPath.Name(created.Path);
                 _logger.LogInformation("Node {NodeId} joined the election as {Znode}", NodeId, name);
@@ -400,12 +545,8 @@ public sealed class LeaderElection : IElectionParticipant
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
             {
-                await zk.WaitForStateAsync(s => s == ConnectionState.Connected, cancellationToken).ConfigureAwait(false);
-                var children = await zk.GetChildrenAsync(_electionPath, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (children.FirstOrDefault(c => c.StartsWith(prefix, StringComparison.Ordinal)) is { } mine)
-                {
-                    return mine;
-                }
+                // The create may or may not have gone through, and the look-up may be cut short too: look (again).
+                lookUp = true;
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
             {
@@ -414,14 +555,25 @@ public sealed class LeaderElection : IElectionParticipant
         }
     }
 
-    private void Transition(LeadershipState state, long? epoch, string? znode)
+    // Under the lock: the lease of the session this participant runs on has time left.
+    private bool LeaseHolds() => _client is { } zk && LeaderLease.Remaining(zk) > TimeSpan.Zero;
+
+    /// <summary>Changes the state if <paramref name="run"/> still has the say, the current state passes
+    /// <paramref name="from"/>, and (with <paramref name="only"/>) the current candidate is that one. Returns whether it
+    /// changed.</summary>
+    private bool Transition(long run, LeadershipState state, long? epoch, string? znode, Func<LeadershipState, bool>? from = null, string? only = null)
     {
         LeadershipChange change;
         lock (_lock)
         {
+            if (run != _run || (from is not null && !from(_state)) || (only is not null && _znode != only))
+            {
+                return false;
+            }
+
             if (_state == state && _epoch == epoch && _znode == znode)
             {
-                return;
+                return false;
             }
 
             change = new LeadershipChange(state, epoch, znode, _time.GetUtcNow());
@@ -439,5 +591,6 @@ public sealed class LeaderElection : IElectionParticipant
 
         _logger.LogInformation("Node {NodeId} is now {State} (epoch {Epoch}, candidate {Znode})", NodeId, state, epoch, znode);
         LeadershipChanged?.Invoke(change);
+        return true;
     }
 }

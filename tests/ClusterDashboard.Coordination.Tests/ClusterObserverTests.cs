@@ -22,7 +22,10 @@ public sealed class ClusterObserverTests(StandaloneZooKeeperFixture zookeeper) :
             "the observer sees both candidates, both members and the leader's election time");
 
         Assert.Equal(snapshot.Candidates[0].NodeId, snapshot.Leader!.NodeId);
-        Assert.Equal(snapshot.Candidates[0].Sequence, snapshot.Leader.Epoch);
+        Assert.Equal(snapshot.Candidates[0].Sequence, snapshot.Leader.Sequence);
+        Assert.Equal(snapshot.Candidates[0].Czxid, snapshot.Leader.Epoch);
+        // The view and the leader itself name one token.
+        Assert.Equal(cluster.Participants.Single(p => p.Election.NodeId == snapshot.Leader.NodeId).Election.Epoch, snapshot.Leader.Epoch);
         Assert.Equal(snapshot.Candidates[0].Znode, snapshot.Candidates[1].Watching);
         Assert.Single(snapshot.Members, m => m.IsLeader && m.NodeId == snapshot.Leader.NodeId);
 

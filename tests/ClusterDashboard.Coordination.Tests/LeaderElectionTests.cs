@@ -10,7 +10,8 @@ public sealed class LeaderElectionTests(StandaloneZooKeeperFixture zookeeper) : 
     [Fact]
     public async Task Three_participants_elect_exactly_one_leader_and_followers_watch_their_predecessor()
     {
-        await using var cluster = new ElectionCluster(await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "three"), TimeSpan.FromSeconds(4));
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "three");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(4));
         foreach (var id in new[] { "node-1", "node-2", "node-3" })
         {
             cluster.Start(id);
@@ -23,7 +24,9 @@ public sealed class LeaderElectionTests(StandaloneZooKeeperFixture zookeeper) : 
 
         var bySequence = cluster.Participants.OrderBy(p => SequenceNumber.Parse(p.Election.Znode!)).ToList();
         Assert.Equal(LeadershipState.Leader, bySequence[0].Election.State);
-        Assert.Equal(SequenceNumber.Parse(bySequence[0].Election.Znode!), bySequence[0].Election.Epoch);
+        // The token is the zxid that created the leader's candidate.
+        await using var reader = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
+        Assert.Equal((await reader.ExistsAsync($"/election/{bySequence[0].Election.Znode}"))!.Czxid, bySequence[0].Election.Epoch);
         Assert.Null(bySequence[0].Election.Watching);
         Assert.Equal(bySequence[0].Election.Znode, bySequence[1].Election.Watching);
         Assert.Equal(bySequence[1].Election.Znode, bySequence[2].Election.Watching);

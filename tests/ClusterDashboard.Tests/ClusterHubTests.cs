@@ -19,7 +19,8 @@ public sealed class ClusterHubTests
         var snapshot = await hub.Connection.InvokeAsync<JsonElement>("GetSnapshot");
 
         Assert.Equal("node-2", snapshot.GetProperty("leader").GetProperty("nodeId").GetString());
-        Assert.Equal(7, snapshot.GetProperty("leader").GetProperty("epoch").GetInt64());
+        Assert.Equal(ClusterViews.Czxid(7), snapshot.GetProperty("leader").GetProperty("epoch").GetInt64());
+        Assert.Equal(7, snapshot.GetProperty("leader").GetProperty("sequence").GetInt64());
         Assert.Equal([7L, 8L], snapshot.GetProperty("election").EnumerateArray().Select(c => c.GetProperty("sequence").GetInt64()));
         Assert.Equal(ClusterViews.Znode("node-2", 7), snapshot.GetProperty("election")[1].GetProperty("watching").GetString());
         Assert.Equal(2, snapshot.GetProperty("members").GetArrayLength());
@@ -42,7 +43,8 @@ public sealed class ClusterHubTests
         // Messages reach a client in the order they were sent, so a LeaderChanged for the join would be here by now.
         Assert.Single(hub.All("LeaderChanged"));
         Assert.Equal("node-1", leader.GetProperty("nodeId").GetString());
-        Assert.Equal(8, leader.GetProperty("epoch").GetInt64());
+        Assert.Equal(ClusterViews.Czxid(8), leader.GetProperty("epoch").GetInt64());
+        Assert.Equal(8, leader.GetProperty("sequence").GetInt64());
         Assert.Equal(ClusterViews.Znode("node-1", 8), leader.GetProperty("znode").GetString());
         Assert.Equal(ClusterViews.Url("node-1"), leader.GetProperty("url").GetString());
     }

@@ -19,7 +19,7 @@ internal static class ClusterViews
         foreach (var (nodeId, sequence) in ordered)
         {
             var znode = Znode(nodeId, sequence);
-            infos.Add(new CandidateInfo(znode, sequence, nodeId, Url(nodeId), predecessor is null, predecessor));
+            infos.Add(new CandidateInfo(znode, sequence, nodeId, Url(nodeId), predecessor is null, predecessor) { Czxid = Czxid(sequence) });
             predecessor = znode;
         }
 
@@ -27,9 +27,12 @@ internal static class ClusterViews
             .Select((c, i) => new MemberInfo(c.NodeId, Url(c.NodeId), At.AddSeconds(-30 + i), "0.1.0", i == 0, i == 0 ? NodeState.Leader : NodeState.Follower))
             .OrderBy(m => m.NodeId, StringComparer.Ordinal)
             .ToList();
-        var leader = infos.Count == 0 ? null : new LeaderInfo(infos[0].NodeId!, infos[0].Url, infos[0].Sequence, infos[0].Znode, At);
+        var leader = infos.Count == 0 ? null : new LeaderInfo(infos[0].NodeId!, infos[0].Url, infos[0].Czxid, infos[0].Znode, At) { Sequence = infos[0].Sequence };
         return new ClusterSnapshot(leader, infos, members, 0x1a + ordered.Count, At);
     }
+
+    /// <summary>A candidate's creation zxid, as a real ensemble would hand them out: far from its sequence number.</summary>
+    public static long Czxid(long sequence) => 0x1_0000_0000 + (sequence * 7);
 
     public static string Url(string nodeId) => $"http://127.0.0.1:500{nodeId[^1..]}";
 

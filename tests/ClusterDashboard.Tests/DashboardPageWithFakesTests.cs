@@ -22,7 +22,8 @@ public sealed class DashboardPageWithFakesTests(ChromiumFixture chromium) : ICla
         await using var _ = context;
 
         await Assertions.Expect(page.GetByTestId("leader-node-id")).ToHaveTextAsync("node-2", Load);
-        await Assertions.Expect(page.GetByTestId("leader-epoch")).ToHaveTextAsync("7");
+        await Assertions.Expect(page.GetByTestId("leader-epoch")).ToHaveTextAsync(ClusterViews.Czxid(7).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.GetByTestId("leader-sequence")).ToHaveTextAsync("#7");
         await Assertions.Expect(page.GetByTestId("local-state")).ToContainTextAsync("follower");
         var candidates = page.GetByTestId("candidate");
         await Assertions.Expect(candidates).ToHaveCountAsync(3);
@@ -51,10 +52,11 @@ public sealed class DashboardPageWithFakesTests(ChromiumFixture chromium) : ICla
 
         fake.Touch(new ZnodeChange("/election/" + ClusterViews.Znode("node-2", 7), ZnodeChangeKind.Deleted, ClusterViews.At.AddSeconds(1)));
         fake.Publish(ClusterViews.Chain(("node-1", 8), ("node-3", 9)) with { ObservedAt = ClusterViews.At.AddSeconds(1) });
-        fake.Transition(new LeadershipChange(LeadershipState.Leader, 8, ClusterViews.Znode("node-1", 8), ClusterViews.At.AddSeconds(1)));
+        fake.Transition(new LeadershipChange(LeadershipState.Leader, ClusterViews.Czxid(8), ClusterViews.Znode("node-1", 8), ClusterViews.At.AddSeconds(1)));
 
         await Assertions.Expect(page.GetByTestId("leader-node-id")).ToHaveTextAsync("node-1", Live);
-        await Assertions.Expect(page.GetByTestId("leader-epoch")).ToHaveTextAsync("8", Live);
+        await Assertions.Expect(page.GetByTestId("leader-epoch")).ToHaveTextAsync(ClusterViews.Czxid(8).ToString(System.Globalization.CultureInfo.InvariantCulture), Live);
+        await Assertions.Expect(page.GetByTestId("leader-sequence")).ToHaveTextAsync("#8", Live);
         await Assertions.Expect(page.GetByTestId("local-state")).ToContainTextAsync("leader", new() { Timeout = 5_000 });
         await Assertions.Expect(page.GetByTestId("local-state")).ToHaveClassAsync(new Regex("mud-chip-color-success"));
         await Assertions.Expect(page.Locator("[data-testid=member][data-node-id=node-1] .mud-chip")).ToHaveClassAsync(new Regex("mud-chip-color-success"));

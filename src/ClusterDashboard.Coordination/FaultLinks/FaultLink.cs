@@ -92,6 +92,16 @@ public sealed class FaultLink : IAsyncDisposable
         }
     }
 
+    /// <summary>As when a server restarts or a middlebox drops its state: every open connection is reset, and the
+    /// client hears of it at once; new connections go through as before.</summary>
+    public void ResetConnections()
+    {
+        foreach (var connection in _open.Keys)
+        {
+            connection.Reset();
+        }
+    }
+
     /// <summary>A dialer for one client; dead for good once the link is crashed after it was handed out.</summary>
     public ZooKeeperDialer Dialer()
     {

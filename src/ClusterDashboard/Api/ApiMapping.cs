@@ -6,7 +6,7 @@ namespace ClusterDashboard.Api;
 internal static class ApiMapping
 {
     public static LeaderResponse? ToResponse(this LeaderInfo? leader) =>
-        leader is null ? null : new LeaderResponse(leader.NodeId, leader.Url, leader.Epoch, leader.Znode, leader.Since);
+        leader is null ? null : new LeaderResponse(leader.NodeId, leader.Url, leader.Epoch, leader.Sequence, leader.Znode, leader.Since);
 
     public static IReadOnlyList<MemberResponse> ToMembers(this ClusterSnapshot snapshot) =>
         snapshot.Members.Select(m => new MemberResponse(m.NodeId, m.Url, m.IsLeader, m.State, m.StartedAt, m.Version)).ToList();
