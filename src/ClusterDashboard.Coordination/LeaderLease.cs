@@ -11,8 +11,10 @@ namespace ClusterDashboard.Coordination;
 /// does meanwhile (a silent partition, a stalled write, a reconnect that takes its time) and under every policy:
 /// Curator's sessionExpirationPercent, measured from what the server has acknowledged rather than from when the
 /// client noticed trouble.
-/// <para>It rests on ZooKeeper's own promise that a session lives its timeout; a server that keeps answering after it
-/// lost its quorum does so for at most syncLimit × tickTime, which must stay below the session timeout.</para>
+/// <para>It rests on ZooKeeper's own promise that a session lives its timeout. A follower reports the sessions it heard
+/// to the ensemble's leader every half tick, and a session lasts at least two ticks, so the third of the timeout
+/// spared covers a touch the follower never got to report. A server that keeps answering after it lost its quorum
+/// does so for at most syncLimit × tickTime, which must stay below the session timeout.</para>
 /// </summary>
 internal sealed class LeaderLease : IDisposable
 {
@@ -23,13 +25,16 @@ internal sealed class LeaderLease : IDisposable
 
     private readonly Lock _lock = new();
     private readonly ITimer _timer;
-    private readonly Action _lapsed;
+    private readonly TimeProvider _time;
+    private readonly Action<long> _lapsed;
     private ZooKeeperClient? _held;
 
     /// <param name="time">The participant's clock: a pause holds this timer too, and it fires, late, on waking.</param>
-    /// <param name="lapsed">Called once per hold when the lease runs out, on the timer's thread; must not block.</param>
-    public LeaderLease(TimeProvider time, Action lapsed)
+    /// <param name="lapsed">Called once per hold when the lease runs out, on the timer's thread, with the moment it ran
+    /// out (a timestamp of <paramref name="time"/>: the timer may be late); must not block.</param>
+    public LeaderLease(TimeProvider time, Action<long> lapsed)
     {
+        _time = time;
         _lapsed = lapsed;
         _timer = time.CreateTimer(static s => ((LeaderLease)s!).Check(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -60,6 +65,7 @@ internal sealed class LeaderLease : IDisposable
 
     private void Check()
     {
+        long ranOut;
         lock (_lock)
         {
             if (_held is not { } zk)
@@ -75,8 +81,9 @@ internal sealed class LeaderLease : IDisposable
             }
 
             _held = null;
+            ranOut = _time.GetTimestamp() + (long)(left.TotalSeconds * _time.TimestampFrequency);
         }
 
-        _lapsed();
+        _lapsed(ranOut);
     }
 }
