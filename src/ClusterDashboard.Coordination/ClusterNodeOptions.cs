@@ -19,6 +19,10 @@ public sealed record ClusterNodeOptions
 
     public string ElectionPath { get; init; } = "/election";
 
+    /// <summary>Where each participant session keeps its marker: whether it still holds the candidate it made last
+    /// (<see cref="LeaderElection"/>), so a new leader knows no older one may still believe it leads.</summary>
+    public string ElectionSessionsPath { get; init; } = "/election-sessions";
+
     public string MembersPath { get; init; } = "/members";
 
     /// <summary>Where the leader writes its fenced heartbeat.</summary>
@@ -43,7 +47,7 @@ public sealed record ClusterNodeOptions
     public FaultPolicy Faults { get; init; } = FaultPolicy.Disabled;
 
     /// <summary>The cluster's own znodes: everything the node reads, watches, writes or serves lies under these.</summary>
-    public IReadOnlyList<string> OwnPaths => [ElectionPath, MembersPath, HeartbeatPath, ClusterNode.StatusPath, ClusterNode.CommandsPath, ClusterNode.HistoryPath];
+    public IReadOnlyList<string> OwnPaths => [ElectionPath, ElectionSessionsPath, MembersPath, HeartbeatPath, ClusterNode.StatusPath, ClusterNode.CommandsPath, ClusterNode.HistoryPath];
 
     /// <summary>The options of every ZooKeeper session this node opens: same servers, timeout and credentials; the
     /// participant's dial through its fault link.</summary>

@@ -41,7 +41,7 @@ public sealed class ClusterParticipant : IAsyncDisposable
         Drill = new FaultDrill(time, loggerFactory.CreateLogger<FaultDrill>());
         // The recipe runs on the participant's own clock, the one a pause stops.
         var clock = Drill.Clock;
-        Election = new LeaderElection(options.ElectionPath, options.NodeId, options.AdvertisedUrl, clock, loggerFactory.CreateLogger<LeaderElection>(), options.LeadershipPolicy, _acls.For(options.ElectionPath));
+        Election = new LeaderElection(options.ElectionPath, options.NodeId, options.AdvertisedUrl, clock, loggerFactory.CreateLogger<LeaderElection>(), options.LeadershipPolicy, _acls.For(options.ElectionPath), options.ElectionSessionsPath);
         Heartbeat = new LeaderHeartbeat(Election, options, _acls.For(options.HeartbeatPath), clock, loggerFactory.CreateLogger<LeaderHeartbeat>());
         _member = new MemberRegistration(
             options.MembersPath,

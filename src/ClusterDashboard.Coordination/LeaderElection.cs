@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClusterDashboard.ZooKeeper;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ public sealed class LeaderElection : IElectionParticipant
     private readonly Lock _lock = new();
     private readonly LeadershipPolicy _policy;
     private readonly IReadOnlyList<Acl> _acl;
+    private readonly string _sessionsPath;
     private ZooKeeperClient? _client;
     private WakeSignal? _wake;
     private volatile bool _resignRequested;
@@ -31,10 +33,14 @@ public sealed class LeaderElection : IElectionParticipant
     private long _run;
 
     /// <param name="acl">What the candidates and the election parent are created with (default: open to anyone).</param>
-    public LeaderElection(string electionPath, string nodeId, string? url, TimeProvider time, ILogger logger, LeadershipPolicy policy = LeadershipPolicy.Standard, IReadOnlyList<Acl>? acl = null)
+    /// <param name="sessionsPath">Where each participant session keeps its <see cref="SessionMarker"/> (default: the
+    /// election path with "-sessions" appended).</param>
+    public LeaderElection(string electionPath, string nodeId, string? url, TimeProvider time, ILogger logger, LeadershipPolicy policy = LeadershipPolicy.Standard, IReadOnlyList<Acl>? acl = null, string? sessionsPath = null)
     {
         ZooKeeperPath.Validate(electionPath);
         _electionPath = electionPath;
+        _sessionsPath = sessionsPath ?? electionPath + "-sessions";
+        ZooKeeperPath.Validate(_sessionsPath);
         _acl = acl ?? Acl.OpenUnsafe;
         _policy = policy;
         NodeId = nodeId;
@@ -166,10 +172,17 @@ public sealed class LeaderElection : IElectionParticipant
         }
 
         Action<WatchedEvent> onOwnCandidate = OnOwnCandidate;
-        using var lease = new LeaderLease(_time, () =>
+        Action<WatchedEvent> onRelease = Notified;
+        var marker = SessionMarker.PathOf(_sessionsPath, zk.SessionId);
+
+        // The sessions whose candidates were ahead of ours when we last followed, each with the candidate it had then:
+        // the ones that may still believe they lead when ours reaches the head. Null until a pass has seen the queue.
+        List<(long Owner, long Czxid)>? ahead = null;
+        string? ownWatched = null; // the candidate whose own watch is set
+        using var lease = new LeaderLease(_time, ranOut =>
         {
             var leading = Znode;
-            if (Transition(run, LeadershipState.Suspended, null, leading, from: s => s == LeadershipState.Leader, only: leading))
+            if (Transition(run, LeadershipState.Suspended, null, leading, from: s => s == LeadershipState.Leader, only: leading, at: ranOut))
             {
                 _logger.LogWarning("Leader {NodeId} stopped acting: ZooKeeper has answered nothing sent in the last {Lease} of its session", NodeId, zk.SessionTimeout * LeaderLease.Fraction);
             }
@@ -182,7 +195,9 @@ public sealed class LeaderElection : IElectionParticipant
         {
             Transition(run, LeadershipState.Joining, null, null);
             await ZooKeeperPaths.EnsureAsync(zk, _electionPath, _acl, cancellationToken).ConfigureAwait(false);
-            candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
+            await ZooKeeperPaths.EnsureAsync(zk, _sessionsPath, _acl, cancellationToken).ConfigureAwait(false);
+            await CreateMarkerAsync(zk, marker, cancellationToken).ConfigureAwait(false);
+            candidate = await JoinAsync(zk, known, marker, cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -206,35 +221,41 @@ public sealed class LeaderElection : IElectionParticipant
                     continue;
                 }
 
-                if (_resignRequested)
-                {
-                    _resignRequested = false;
-                    // Sent ahead of the delete on the same connection, so they cost no round trip: the leader's watches
-                    // would otherwise fire on its own candidate's deletion, notifications nobody needs.
-                    var unwatched = StopWatchingAsync(zk, candidate, onQueue, onOwnCandidate);
-                    await ResignCandidateAsync(zk, run, candidate, cancellationToken).ConfigureAwait(false);
-                    await unwatched.ConfigureAwait(false);
-                    candidate = await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
                 try
                 {
+                    if (_resignRequested)
+                    {
+                        _resignRequested = false;
+                        // Sent ahead of the delete on the same connection, so they cost no round trip: the leader's watches
+                        // would otherwise fire on its own candidate's deletion, notifications nobody needs.
+                        var unwatched = StopWatchingAsync(zk, candidate, onQueue, onOwnCandidate);
+                        await ResignCandidateAsync(zk, run, candidate, marker, cancellationToken).ConfigureAwait(false);
+                        await unwatched.ConfigureAwait(false);
+                        candidate = await JoinAsync(zk, known, marker, cancellationToken).ConfigureAwait(false);
+                        ahead = null;
+                        continue;
+                    }
+
                     // The children, the parent's create count and our own candidate in one round trip, read at one point
-                    // of the server's history: the owner check below then costs nothing extra on the failover path.
+                    // of the server's history: the owner check below then costs nothing extra on the failover path. So
+                    // do the markers of the few sessions that were ahead of us, should we turn out to lead now.
                     var path = ZooKeeperPath.Combine(_electionPath, candidate);
-                    var reads = await zk.MultiReadAsync([ReadOperation.GetChildren(_electionPath), ReadOperation.GetData(_electionPath), ReadOperation.GetData(path)], cancellationToken).ConfigureAwait(false);
-                    if (reads.FirstOrDefault(r => r is ErrorReadResult { Error: not ZooKeeperErrorCode.NoNode }) is { } failed)
+                    var markersAhead = ahead is { Count: > 0 and <= MarkersReadAlong } ? Owners(ahead) : [];
+                    var reads = await zk.MultiReadAsync(
+                        [ReadOperation.GetChildren(_electionPath), ReadOperation.GetData(_electionPath), ReadOperation.GetData(path), .. markersAhead.Select(o => ReadOperation.GetData(SessionMarker.PathOf(_sessionsPath, o.Owner)))],
+                        cancellationToken).ConfigureAwait(false);
+                    if (reads.Take(3).FirstOrDefault(r => r is ErrorReadResult { Error: not ZooKeeperErrorCode.NoNode }) is { } failed)
                     {
                         // Anything but a missing znode (an ACL, say) is not "gone": joining again would not help.
                         throw new ZooKeeperException(failed.Error, _electionPath);
                     }
 
-                    if (reads is not [ChildrenReadResult children, DataReadResult parent, DataReadResult own])
+                    if (reads is not [ChildrenReadResult children, DataReadResult parent, DataReadResult own, ..])
                     {
                         // Our candidate is gone while the session lives (deleted by hand): queue again at the back.
                         _logger.LogWarning("Candidate {Znode} of {NodeId} disappeared; joining again", candidate, NodeId);
-                        candidate = await RejoinAsync(zk, run, known, cancellationToken).ConfigureAwait(false);
+                        candidate = await RejoinAsync(zk, run, known, marker, cancellationToken).ConfigureAwait(false);
+                        ahead = null;
                         continue;
                     }
 
@@ -258,7 +279,8 @@ public sealed class LeaderElection : IElectionParticipant
                             candidate,
                             NodeId,
                             queue.Foreign.FirstOrDefault(f => f.Name == candidate)?.Reason ?? "its stat could not be read");
-                        candidate = await RejoinAsync(zk, run, known, cancellationToken).ConfigureAwait(false);
+                        candidate = await RejoinAsync(zk, run, known, marker, cancellationToken).ConfigureAwait(false);
+                        ahead = null;
                         continue;
                     }
 
@@ -268,9 +290,36 @@ public sealed class LeaderElection : IElectionParticipant
                         if (own.Node.Stat.EphemeralOwner != zk.SessionId)
                         {
                             _logger.LogWarning("Candidate {Znode} is owned by session {Owner:x}, not ours; joining again", candidate, own.Node.Stat.EphemeralOwner);
-                            candidate = await RejoinAsync(zk, run, known, cancellationToken).ConfigureAwait(false);
+                            candidate = await RejoinAsync(zk, run, known, marker, cancellationToken).ConfigureAwait(false);
+                            ahead = null;
                             continue;
                         }
+
+                        // Every session that was ahead of us has let go of its candidate, or ended: none may still believe
+                        // it leads (SessionMarker). Usually known from the reads above; otherwise wait for their word.
+                        var holding = await StillHoldingAsync(zk, ahead, markersAhead, reads.Skip(3).ToList(), stats, parent.Node.Stat.Pzxid, marker, cancellationToken).ConfigureAwait(false);
+                        if (holding.Count > 0)
+                        {
+                            // From now on these are the sessions to wait for. A marker written between the read above and
+                            // its watch shows in what the watch's read returns: then look again at once.
+                            ahead = holding;
+                            var watched = await Task.WhenAll(holding.Select(h => zk.GetDataAsync(SessionMarker.PathOf(_sessionsPath, h.Owner), onRelease, cancellationToken))).ConfigureAwait(false);
+                            if (!watched.Select((m, i) => SessionMarker.MayStillHold(m, holding[i].Owner, holding[i].Czxid)).All(h => h))
+                            {
+                                continue;
+                            }
+
+                            Watching = null;
+                            if (Transition(run, LeadershipState.Follower, null, candidate))
+                            {
+                                _logger.LogWarning("Candidate {Znode} of {NodeId} heads the queue but waits for sessions {Sessions} to let go of theirs", candidate, NodeId, string.Join(",", holding.Select(h => h.Owner.ToString("x", CultureInfo.InvariantCulture))));
+                            }
+
+                            await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
+
+                        ahead = [];
 
                         // The read that said so was answered just now, so the lease has most of its time left; if it has
                         // none (a pass slowed by a pause), look again rather than lead on a stale answer.
@@ -290,6 +339,7 @@ public sealed class LeaderElection : IElectionParticipant
                         var watchQueue = zk.GetChildrenAsync(_electionPath, onQueue, cancellationToken);
                         var watchOwn = zk.GetDataAsync(path, onOwnCandidate, cancellationToken);
                         await Task.WhenAll(watchQueue, watchOwn).ConfigureAwait(false);
+                        ownWatched = candidate;
                         if (!SameNames(await watchQueue.ConfigureAwait(false), children.Children))
                         {
                             continue;
@@ -299,8 +349,16 @@ public sealed class LeaderElection : IElectionParticipant
                     {
                         // getData, not exists: a predecessor gone already leaves no watch behind on a name that is never
                         // created again (exists would, and re-arm it on every reconnect).
+                        // A follower watches its own candidate too, once per candidate (the watch stays until it fires), sent
+                        // along on the same round trip: deleted from outside, it would otherwise queue for nothing until
+                        // its predecessor moved, reporting itself a follower while not in the election at all.
                         var predecessor = queue.Candidates[index - 1].Name;
+                        var watchOwn = ownWatched == candidate ? Task.CompletedTask : zk.GetDataAsync(path, onOwnCandidate, cancellationToken);
                         await zk.GetDataAsync(ZooKeeperPath.Combine(_electionPath, predecessor), onPredecessor, cancellationToken).ConfigureAwait(false);
+                        await watchOwn.ConfigureAwait(false);
+                        ownWatched = candidate;
+                        var owners = stats.ToDictionary(c => c.Name, c => c.EphemeralOwner, StringComparer.Ordinal);
+                        ahead = queue.Candidates.Take(index).Select(c => (Owner: owners[c.Name], c.Czxid)).Where(c => c.Owner != zk.SessionId).ToList();
                         Watching = predecessor;
                         Transition(run, LeadershipState.Follower, null, candidate);
                     }
@@ -440,18 +498,113 @@ public sealed class LeaderElection : IElectionParticipant
         }
     }
 
-    private async Task ResignCandidateAsync(ZooKeeperClient zk, long run, string candidate, CancellationToken cancellationToken)
+    // Steps down first, then deletes the candidate and says so in the session's marker, in one multi: the successor
+    // reads both in one state of the server, so a resignation costs it no wait.
+    private async Task ResignCandidateAsync(ZooKeeperClient zk, long run, string candidate, string marker, CancellationToken cancellationToken)
     {
         _logger.LogInformation("Node {NodeId} resigns: candidate {Znode} leaves the queue", NodeId, candidate);
         Transition(run, LeadershipState.Follower, null, null);
         try
         {
-            await zk.DeleteAsync(ZooKeeperPath.Combine(_electionPath, candidate), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await zk.MultiAsync([Operation.Delete(ZooKeeperPath.Combine(_electionPath, candidate)), Operation.SetData(marker, SessionMarker.Data(SessionMarker.Released))], cancellationToken).ConfigureAwait(false);
+        }
+        catch (MultiOperationException e) when (e.Code == ZooKeeperErrorCode.NoNode)
+        {
+            // The candidate or the marker is gone already: delete what is left, and say so.
+            if (e.FailedIndex == 1)
+            {
+                await DeleteIfThereAsync(zk, ZooKeeperPath.Combine(_electionPath, candidate), cancellationToken).ConfigureAwait(false);
+            }
+
+            await ReleaseAsync(zk, marker, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task DeleteIfThereAsync(ZooKeeperClient zk, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await zk.DeleteAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
         {
         }
     }
+
+    // The session's marker, made once per session before its first candidate: "released", it holds nothing yet.
+    private async Task CreateMarkerAsync(ZooKeeperClient zk, string marker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await zk.CreateAsync(marker, SessionMarker.Data(SessionMarker.Released), CreateMode.Ephemeral, _acl, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NodeExists)
+        {
+            // Ours already, from a create whose answer a lost connection took: the name is this session's id.
+        }
+    }
+
+    // This session no longer leads with any candidate it made so far; a successor waiting for that hears it now.
+    private async Task ReleaseAsync(ZooKeeperClient zk, string marker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await zk.SetDataAsync(marker, SessionMarker.Data(SessionMarker.Released), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
+        {
+            // Deleted by hand: made again, which says the same.
+            await CreateMarkerAsync(zk, marker, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // How many sessions' markers a pass reads along with the queue; a successor from further back reads them after.
+    private const int MarkersReadAlong = 8;
+
+    private static List<(long Owner, long Czxid)> Owners(List<(long Owner, long Czxid)> ahead) =>
+        ahead.GroupBy(a => a.Owner).Select(g => (g.Key, g.Max(a => a.Czxid))).ToList();
+
+    /// <summary>The sessions that may still believe they lead, each with the candidate it may lead with, now that ours
+    /// heads the queue: those ahead of us when we last followed that have neither let go of that candidate nor ended.
+    /// On a first look at the queue with ours at its head, every session's marker is read: any of them may have led
+    /// before us, with a candidate gone from the queue by now.</summary>
+    private async Task<List<(long Owner, long Czxid)>> StillHoldingAsync(
+        ZooKeeperClient zk,
+        List<(long Owner, long Czxid)>? ahead,
+        List<(long Owner, long Czxid)> readAlong,
+        List<ReadOperationResult> markerReads,
+        IReadOnlyList<ElectionChild> listed,
+        long listedAt,
+        string ownMarker,
+        CancellationToken cancellationToken)
+    {
+        if (ahead is null)
+        {
+            var names = await zk.GetChildrenAsync(_sessionsPath, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var others = names.Select(n => ZooKeeperPath.Combine(_sessionsPath, n)).Where(m => m != ownMarker).Take(MarkersScanned).ToList();
+            var reads = others.Count == 0 ? [] : await zk.MultiReadAsync(others.Select(ReadOperation.GetData), cancellationToken).ConfigureAwait(false);
+            var czxids = listed.Select(c => c.Czxid).ToHashSet();
+            return others.Zip(reads)
+                .Where(m => m.Second is DataReadResult d && SessionMarker.HoldsAGoneCandidate(m.First, d.Node, czxids, listedAt))
+                .Select(m => (((DataReadResult)m.Second).Node.Stat.EphemeralOwner, ((DataReadResult)m.Second).Node.Stat.Mzxid))
+                .ToList();
+        }
+
+        var owners = Owners(ahead);
+        if (owners.Count == 0)
+        {
+            return [];
+        }
+
+        // Read along with the queue when they were few; otherwise now.
+        var results = readAlong.Count == owners.Count && markerReads.Count == owners.Count
+            ? markerReads
+            : await zk.MultiReadAsync(owners.Select(o => ReadOperation.GetData(SessionMarker.PathOf(_sessionsPath, o.Owner))), cancellationToken).ConfigureAwait(false);
+        return owners.Where((o, i) => SessionMarker.MayStillHold(results[i], o.Owner, o.Czxid)).ToList();
+    }
+
+    // How many other sessions' markers a first look reads at most: a bound on what others can make us read.
+    private const int MarkersScanned = 1000;
 
     /// <summary>Records a state the session owner decides (Left on shutdown or a leave, Lost on a crash, Idle between
     /// sessions). It ends the running loop's say over the state: a pass under way cannot overwrite it.</summary>
@@ -469,20 +622,21 @@ public sealed class LeaderElection : IElectionParticipant
     private static bool SameNames(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
         a.Count == b.Count && a.ToHashSet(StringComparer.Ordinal).SetEquals(b);
 
-    // Our candidate is gone or does not count: stop leading first, then queue again at the back.
-    private async Task<string> RejoinAsync(ZooKeeperClient zk, long run, CandidateStatCache known, CancellationToken cancellationToken)
+    // Our candidate is gone or does not count: stop leading first, say so, then queue again at the back.
+    private async Task<string> RejoinAsync(ZooKeeperClient zk, long run, CandidateStatCache known, string marker, CancellationToken cancellationToken)
     {
         Transition(run, LeadershipState.Joining, null, null);
-        return await JoinAsync(zk, known, cancellationToken).ConfigureAwait(false);
+        await ReleaseAsync(zk, marker, cancellationToken).ConfigureAwait(false);
+        return await JoinAsync(zk, known, marker, cancellationToken).ConfigureAwait(false);
     }
 
     // A new candidate was created after everything the cache knows: it must learn the queue afresh. Any other candidate
     // this session still owns (a create that landed after its connection was lost, a resign whose delete did not) is
     // removed: one session, one place in the queue. Should that fail for a lost connection, the passes find the stray
     // by its owner in the stats they read.
-    private async Task<string> JoinAsync(ZooKeeperClient zk, CandidateStatCache known, CancellationToken cancellationToken)
+    private async Task<string> JoinAsync(ZooKeeperClient zk, CandidateStatCache known, string marker, CancellationToken cancellationToken)
     {
-        var candidate = await CreateCandidateAsync(zk, cancellationToken).ConfigureAwait(false);
+        var candidate = await CreateCandidateAsync(zk, marker, cancellationToken).ConfigureAwait(false);
         known.Clear();
         try
         {
@@ -516,8 +670,9 @@ public sealed class LeaderElection : IElectionParticipant
     }
 
     // One prefix for the whole join, unique to it: after a ConnectionLoss the participant can tell whether its create
-    // went through. One that lands after the look-up anyway is this session's, and goes (JoinAsync, the passes).
-    private async Task<string> CreateCandidateAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
+    // went through. One that lands after the look-up anyway is this session's, and goes (JoinAsync, the passes). The
+    // candidate is created in one multi with the session's marker set to "held", so the marker's mzxid is its czxid.
+    private async Task<string> CreateCandidateAsync(ZooKeeperClient zk, string marker, CancellationToken cancellationToken)
     {
         var prefix = $"_c_{Guid.NewGuid():N}-n_";
         var data = new CandidatePayload(NodeId, _url).ToBytes();
@@ -538,8 +693,10 @@ public sealed class LeaderElection : IElectionParticipant
                     lookUp = false;
                 }
 
-                var created = await zk.CreateAsync(ZooKeeperPath.Combine(_electionPath, prefix), data, CreateMode.EphemeralSequential, _acl, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var name = ZooKeeperPath.Name(created.Path);
+                var results = await zk.MultiAsync(
+                    [Operation.Create(ZooKeeperPath.Combine(_electionPath, prefix), data, CreateMode.EphemeralSequential, _acl), Operation.SetData(marker, SessionMarker.Data(SessionMarker.Held))],
+                    cancellationToken).ConfigureAwait(false);
+                var name = ZooKeeperPath.Name(((CreateOperationResult)results[0]).Path);
                 _logger.LogInformation("Node {NodeId} joined the election as {Znode}", NodeId, name);
                 return name;
             }
@@ -547,6 +704,10 @@ public sealed class LeaderElection : IElectionParticipant
             {
                 // The create may or may not have gone through, and the look-up may be cut short too: look (again).
                 lookUp = true;
+            }
+            catch (MultiOperationException e) when (e.Code == ZooKeeperErrorCode.NoNode && e.FailedIndex == 1)
+            {
+                await CreateMarkerAsync(zk, marker, cancellationToken).ConfigureAwait(false);
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
             {
@@ -560,8 +721,8 @@ public sealed class LeaderElection : IElectionParticipant
 
     /// <summary>Changes the state if <paramref name="run"/> still has the say, the current state passes
     /// <paramref name="from"/>, and (with <paramref name="only"/>) the current candidate is that one. Returns whether it
-    /// changed.</summary>
-    private bool Transition(long run, LeadershipState state, long? epoch, string? znode, Func<LeadershipState, bool>? from = null, string? only = null)
+    /// changed. <paramref name="at"/> is when it took effect, if earlier than now.</summary>
+    private bool Transition(long run, LeadershipState state, long? epoch, string? znode, Func<LeadershipState, bool>? from = null, string? only = null, long? at = null)
     {
         LeadershipChange change;
         lock (_lock)
@@ -576,7 +737,15 @@ public sealed class LeaderElection : IElectionParticipant
                 return false;
             }
 
-            change = new LeadershipChange(state, epoch, znode, _time.GetUtcNow());
+            var now = _time.GetTimestamp();
+            // A leader whose lease ran out stopped leading then, whatever ends its term now: State said so from that
+            // moment (a pause that held its timer, a write that failed first on waking).
+            if (_state == LeadershipState.Leader && state != LeadershipState.Leader && _client is { } zk && LeaderLease.Remaining(zk) is var left && left < TimeSpan.Zero)
+            {
+                at = Math.Min(at ?? now, now + (long)(left.TotalSeconds * _time.TimestampFrequency));
+            }
+
+            change = new LeadershipChange(state, epoch, znode, _time.GetUtcNow()) { Timestamp = at ?? now };
             // Resuming after a suspension with the same candidate is the same term: "since" stays.
             if (state == LeadershipState.Leader && _sinceEpoch != epoch)
             {

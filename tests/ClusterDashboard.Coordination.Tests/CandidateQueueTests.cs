@@ -97,6 +97,25 @@ public sealed class CandidateQueueTests
     }
 
     [Fact]
+    public void A_cversion_past_two_to_the_31_counts_on_instead_of_going_negative()
+    {
+        // 1.5 billion creates and as many deletes, less the 3 children left: cversion has wrapped to a negative int.
+        var cversion = unchecked((int)(3_000_000_000L - 3));
+        var parent = new Stat(1, 1, 0, 0, 0, Cversion: cversion, 0, 0, 0, NumChildren: 3, 0);
+
+        Assert.True(cversion < 0);
+        Assert.Equal(1_500_000_000, CandidateQueue.CreatesOf(parent));
+    }
+
+    [Fact]
+    public void The_queue_carries_each_candidates_creation_zxid_as_its_token()
+    {
+        var queue = CandidateQueue.Build([Real(4, 140), Real(2, 120)], creates: 5);
+
+        Assert.Equal([120L, 140L], queue.Candidates.Select(c => c.Czxid));
+    }
+
+    [Fact]
     public void Any_history_of_real_joins_and_leaves_keeps_every_child_a_candidate_in_number_order()
     {
         var random = new Random(20261201);

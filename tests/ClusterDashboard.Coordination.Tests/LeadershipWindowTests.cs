@@ -1,4 +1,5 @@
 using System.Text;
+using ClusterDashboard.Coordination.FaultLinks;
 using ClusterDashboard.Coordination.Faults;
 using ClusterDashboard.Testing;
 using ClusterDashboard.ZooKeeper;
@@ -123,6 +124,53 @@ public sealed class LeadershipWindowTests(StandaloneZooKeeperFixture zookeeper) 
 
         Assert.Equal(SequenceNumber.Parse(firstZnode), SequenceNumber.Parse(second.Election.Znode!)); // the numbers started over
         Assert.True(second.Election.Epoch > firstToken, $"token {second.Election.Epoch} must exceed {firstToken}");
+    }
+
+    [Fact]
+    public async Task A_successor_does_not_lead_while_the_leader_whose_candidate_was_deleted_from_outside_has_not_heard_of_it()
+    {
+        // The deletion reaches the successor and the old leader's own session separately. With the old leader's
+        // notifications held up (here: nothing reaches it for 1.5 s, well within its lease) the successor used to lead
+        // at once while the old leader still believed it led. Now it waits for the old session to let go.
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "deleted-unaware");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(6));
+        var recorder = new LeadershipRecorder();
+        var first = cluster.Start("node-1");
+        recorder.Watch(first.Election, "node-1");
+        await UntilAsync(() => first.Election.State == LeadershipState.Leader, "node-1 leads");
+        var second = cluster.Start("node-2");
+        recorder.Watch(second.Election, "node-2");
+        await UntilAsync(() => second.Election.State == LeadershipState.Follower, "node-2 follows");
+        await using var operator_ = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
+
+        first.Inject("f-0003", FaultKind.PartitionOneWay, TimeSpan.FromSeconds(1.5), new FaultParameters(LinkDirection.Downstream));
+        await operator_.DeleteAsync($"/election/{first.Election.Znode}");
+
+        await UntilAsync(() => second.Election.State == LeadershipState.Leader, "node-2 takes over once node-1 has let go");
+        Assert.Empty(recorder.Overlaps());
+        await UntilAsync(() => first.Election.State == LeadershipState.Follower, "node-1 queues again behind");
+        Assert.Empty(recorder.Overlaps());
+    }
+
+    [Fact]
+    public async Task A_follower_whose_candidate_is_deleted_from_outside_queues_again_at_once_instead_of_following_from_outside_the_queue()
+    {
+        // It used to learn of it only when its predecessor moved: until then it reported itself a follower while it was
+        // not in the election at all, and could never take over.
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "follower-deleted");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(6));
+        var first = cluster.Start("node-1");
+        await UntilAsync(() => first.Election.State == LeadershipState.Leader, "node-1 leads");
+        var second = cluster.Start("node-2");
+        await UntilAsync(() => second.Election.State == LeadershipState.Follower, "node-2 follows");
+        var deleted = second.Election.Znode!;
+        await using var operator_ = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
+
+        await operator_.DeleteAsync($"/election/{deleted}");
+
+        await UntilAsync(() => second.Election is { State: LeadershipState.Follower, Znode: { } now } && now != deleted, "node-2 follows with a new candidate");
+        Assert.Contains(second.Election.Znode!, await operator_.GetChildrenAsync("/election"));
+        Assert.Equal(LeadershipState.Leader, first.Election.State);
     }
 
     [Fact]

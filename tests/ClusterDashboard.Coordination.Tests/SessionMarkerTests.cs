@@ -1,0 +1,50 @@
+using ClusterDashboard.ZooKeeper;
+
+namespace ClusterDashboard.Coordination.Tests;
+
+/// <summary>How a new leader reads another session's marker: only the session's own marker counts, and "held" means
+/// it may still lead only with a candidate that could be ahead of ours.</summary>
+public sealed class SessionMarkerTests
+{
+    private const long Session = 0x1000_0d9f_66e0_0003;
+    private static readonly string Path = SessionMarker.PathOf("/election-sessions", Session);
+
+    private static NodeData Marker(string state, long mzxid, long owner = Session) =>
+        new(SessionMarker.Data(state), new Stat(Czxid: 5, mzxid, 0, 0, 0, 0, 0, owner, 4, 0, 5));
+
+    [Fact]
+    public void A_marker_is_named_by_its_sessions_id_in_hex()
+    {
+        Assert.Equal("/election-sessions/10000d9f66e00003", Path);
+    }
+
+    [Fact]
+    public void A_session_may_still_hold_a_candidate_until_its_marker_is_written_after_it_or_gone()
+    {
+        Assert.True(SessionMarker.MayStillHold(Marker(SessionMarker.Held, mzxid: 40), Session, czxid: 40));
+        Assert.False(SessionMarker.MayStillHold(Marker(SessionMarker.Released, mzxid: 41), Session, czxid: 40));
+        Assert.False(SessionMarker.MayStillHold(Marker(SessionMarker.Held, mzxid: 60), Session, czxid: 40)); // a newer candidate: it let go of that one
+        Assert.False(SessionMarker.MayStillHold(new ErrorReadResult { Error = ZooKeeperErrorCode.NoNode }, Session, czxid: 40)); // its session ended
+        Assert.True(SessionMarker.MayStillHold(new ErrorReadResult { Error = ZooKeeperErrorCode.NoAuth }, Session, czxid: 40)); // unreadable: the worst
+    }
+
+    [Fact]
+    public void A_marker_that_is_not_the_sessions_own_ephemeral_does_not_count_as_its_word()
+    {
+        Assert.False(SessionMarker.MayStillHold(Marker(SessionMarker.Held, mzxid: 40, owner: 0), Session, czxid: 40));
+        Assert.False(SessionMarker.HoldsAGoneCandidate(Path, Marker(SessionMarker.Held, mzxid: 40, owner: 0), new HashSet<long>(), listedAt: 100));
+        Assert.False(SessionMarker.HoldsAGoneCandidate("/election-sessions/not-hex", Marker(SessionMarker.Held, mzxid: 40), new HashSet<long>(), listedAt: 100));
+        Assert.False(SessionMarker.HoldsAGoneCandidate(SessionMarker.PathOf("/election-sessions", Session + 1), Marker(SessionMarker.Held, mzxid: 40), new HashSet<long>(), listedAt: 100));
+    }
+
+    [Fact]
+    public void On_a_first_look_only_a_held_candidate_the_listing_would_have_shown_and_does_not_is_a_gone_one()
+    {
+        var listed = new HashSet<long> { 40 };
+
+        Assert.True(SessionMarker.HoldsAGoneCandidate(Path, Marker(SessionMarker.Held, mzxid: 30), listed, listedAt: 50)); // made before, not listed: gone
+        Assert.False(SessionMarker.HoldsAGoneCandidate(Path, Marker(SessionMarker.Held, mzxid: 40), listed, listedAt: 50)); // still in the queue
+        Assert.False(SessionMarker.HoldsAGoneCandidate(Path, Marker(SessionMarker.Held, mzxid: 70), listed, listedAt: 50)); // made after the listing: behind ours
+        Assert.False(SessionMarker.HoldsAGoneCandidate(Path, Marker(SessionMarker.Released, mzxid: 30), listed, listedAt: 50));
+    }
+}
