@@ -8,12 +8,14 @@ namespace ClusterDashboard.Coordination.Tests;
 /// <summary>
 /// A TCP proxy between a client and one ZooKeeper server that, once armed, lets the next create under a path prefix
 /// through, swallows the server's reply to it and cuts the connection: the create is applied but the client only sees
-/// ConnectionLoss, the classic way to leave an orphan sequential znode behind.
+/// ConnectionLoss, the classic way to leave an orphan sequential znode behind. A multi whose first operation is such a
+/// create counts too (the election creates its candidate in one with its session marker).
 /// </summary>
 internal sealed class DroppingProxy(string upstream) : LoopbackProxy(upstream)
 {
     private const int Create = 1;
     private const int Create2 = 15;
+    private const int Multi = 14;
 
     private string? _armedPrefix;
     private int _dropped;
@@ -51,9 +53,9 @@ internal sealed class DroppingProxy(string upstream) : LoopbackProxy(upstream)
             var frame = await ReadFrameAsync(from, cancellationToken);
             // The reply to swallow is named before its request is passed on, so the reply cannot overtake it.
             if (!first
-                && BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(8)) is Create or Create2
+                && CreatedPath(frame) is { } path
                 && Volatile.Read(ref _armedPrefix) is { } prefix
-                && PathOf(frame).StartsWith(prefix, StringComparison.Ordinal))
+                && path.StartsWith(prefix, StringComparison.Ordinal))
             {
                 Volatile.Write(ref _armedPrefix, null);
                 swallowXid.TrySetResult(BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(4)));
@@ -85,10 +87,18 @@ internal sealed class DroppingProxy(string upstream) : LoopbackProxy(upstream)
         }
     }
 
-    private static string PathOf(byte[] frame)
+    // [len][xid][type] then a create's path; a multi's first operation has a header [type][done][err] before its own.
+    private static string? CreatedPath(byte[] frame) => BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(8)) switch
     {
-        var length = BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(12));
-        return Encoding.UTF8.GetString(frame, 16, length);
+        Create or Create2 => PathAt(frame, 12),
+        Multi when BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(12)) is Create or Create2 => PathAt(frame, 21),
+        _ => null,
+    };
+
+    private static string PathAt(byte[] frame, int offset)
+    {
+        var length = BinaryPrimitives.ReadInt32BigEndian(frame.AsSpan(offset));
+        return Encoding.UTF8.GetString(frame, offset + 4, length);
     }
 
     private static async Task<byte[]> ReadFrameAsync(Socket socket, CancellationToken cancellationToken)

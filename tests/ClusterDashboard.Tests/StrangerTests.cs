@@ -112,7 +112,7 @@ public sealed class StrangerTests(StandaloneZooKeeperFixture zookeeper) : IClass
         Acl[] owned = [new(Permissions.All, identity)];
         var record = "/history/" + (await zk.GetChildrenAsync("/history")).Order(StringComparer.Ordinal).First();
 
-        foreach (var (path, wanted) in new[] { ("/", shared), ("/election", shared), ("/members", shared), ("/status", owned), ("/commands", owned), ("/commands/node-1", owned), ("/history", owned), (record, owned) })
+        foreach (var (path, wanted) in new[] { ("/", shared), ("/election", shared), ("/election-sessions", shared), ("/members", shared), ("/status", owned), ("/commands", owned), ("/commands/node-1", owned), ("/history", owned), (record, owned) })
         {
             await Eventually.UntilAsync(async ct => (await zk.GetAclAsync(path, ct)).Acl is var acl && acl.Count == wanted.Length && wanted.All(acl.Contains), Deadline, $"{path} carries the cluster's ACL");
         }
@@ -188,7 +188,7 @@ public sealed class StrangerTests(StandaloneZooKeeperFixture zookeeper) : IClass
             "the tree holds the candidate and the member");
         var size = JsonSerializer.Serialize(tree).Length;
 
-        var roots = new[] { "/election", "/members", "/status", "/commands", "/history", "/leader-heartbeat" };
+        var roots = new[] { "/election", "/election-sessions", "/members", "/status", "/commands", "/history", "/leader-heartbeat" };
         Assert.All(tree.Nodes, n => Assert.Contains(roots, r => n.Path == r || n.Path.StartsWith(r + "/", StringComparison.Ordinal)));
         Assert.DoesNotContain(tree.Nodes, n => n.Data?.Contains("hunter2", StringComparison.Ordinal) == true);
         Assert.True(size < 20_000, $"the tree answer is {size} bytes");
