@@ -5,8 +5,15 @@ using ClusterDashboard.Testing;
 // Benchmarks that print figures beside a baseline measured in the same run: `client` (our ZooKeeper client against
 // the official Java client) and `election` (our election against Curator's LeaderLatch). Each run starts its own
 // ZooKeeper server on loopback. The second argument scales the run (client: seconds per row; election: rounds x N/10);
-// for election a third picks workloads (a comma list of graceful, crash, herd; all by default).
+// for election a third picks workloads (a comma list of graceful, crash, herd; all by default). `chaos` runs the
+// fault campaign (ChaosCommand).
 var command = args.FirstOrDefault() ?? "client";
+if (command == "chaos")
+{
+    // Runs its own 3-server ensemble: see ChaosCommand.
+    return await ChaosCommand.RunAsync(args[1..]);
+}
+
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : command == "election" ? 10 : 5;
 // The server does not fsync its transaction log (ForceSync is off): the disk's latency is neither client's, and on a
 // shared VM disk its stalls would swamp the tail of whichever side happened to meet them.
@@ -20,7 +27,7 @@ switch (command)
     case "election":
         return await ElectionBenchmark.RunAsync(cluster.ConnectString, serverOptions.TickTime, seconds / 10.0, args.Length > 2 ? args[2].Split(',') : ["graceful", "crash", "herd"]);
     default:
-        Console.Error.WriteLine($"unknown benchmark '{command}'; expected: client or election");
+        Console.Error.WriteLine($"unknown benchmark '{command}'; expected: client, election or chaos");
         return 2;
 }
 

@@ -54,6 +54,20 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
     /// <summary>The fault this node lives through, if any.</summary>
     public ActiveFault? Fault => _participant.Fault;
 
+    /// <summary>Raised when a fault starts on this node (with it) or ends (with null).</summary>
+    public event Action<ActiveFault?>? FaultChanged
+    {
+        add => _participant.Drill.Changed += value;
+        remove => _participant.Drill.Changed -= value;
+    }
+
+    /// <summary>What an accepted fault order does, for a drill run in this process (the chaos campaign): the
+    /// participant fails as <paramref name="kind"/> for <paramref name="duration"/>; the observer carries on.</summary>
+    public void Inject(string id, FaultKind kind, TimeSpan duration, FaultParameters? parameters = null) => _participant.Inject(id, kind, duration, parameters);
+
+    /// <summary>Ends the running fault early.</summary>
+    public void Heal() => _participant.Heal();
+
     public bool TakesOrders => Options.Faults.Enabled;
 
     public bool RequiresKey => Options.Faults.Key is not null;
