@@ -20,8 +20,15 @@ public sealed record ClusterNodeOptions
     public string ElectionPath { get; init; } = "/election";
 
     /// <summary>Where each participant session keeps its marker: whether it still holds the candidate it made last
-    /// (<see cref="LeaderElection"/>), so a new leader knows no older one may still believe it leads.</summary>
-    public string ElectionSessionsPath { get; init; } = "/election-sessions";
+    /// (<see cref="LeaderElection"/>), so a new leader knows no older one may still believe it leads. Default: the
+    /// election path with "-sessions" appended, so two elections in one namespace keep apart.</summary>
+    public string ElectionSessionsPath
+    {
+        get => _electionSessionsPath ?? ElectionPath + "-sessions";
+        init => _electionSessionsPath = value;
+    }
+
+    private readonly string? _electionSessionsPath;
 
     public string MembersPath { get; init; } = "/members";
 

@@ -159,8 +159,14 @@ public sealed class LeaderElection : IElectionParticipant
         Action<WatchedEvent> onPredecessor = OnPredecessor;
         Action<WatchedEvent> onQueue = OnQueue;
         string? candidate = null;
+        string? ownWatched = null; // the candidate whose own watch is set; a watch that fired is set again
         void OnOwnCandidate(WatchedEvent e)
         {
+            if (e.Type != WatchEventType.None)
+            {
+                ownWatched = null;
+            }
+
             // Deleted behind our back: stop leading now, in the notification itself, before a successor can read it.
             if (e.Type == WatchEventType.NodeDeleted && e.Path is { } path && ZooKeeperPath.Name(path) is var gone
                 && Transition(run, LeadershipState.Joining, null, null, from: s => s is LeadershipState.Leader or LeadershipState.Suspended, only: gone))
@@ -173,12 +179,26 @@ public sealed class LeaderElection : IElectionParticipant
 
         Action<WatchedEvent> onOwnCandidate = OnOwnCandidate;
         Action<WatchedEvent> onRelease = Notified;
+
+        // Our candidate's own watch, once per candidate (a watch stays until it fires); noted before it is sent, so a
+        // watch that fires at once is set again on the next pass.
+        Task WatchOwn()
+        {
+            if (ownWatched == candidate || candidate is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            ownWatched = candidate;
+            return zk.GetDataAsync(ZooKeeperPath.Combine(_electionPath, candidate), onOwnCandidate, cancellationToken);
+        }
         var marker = SessionMarker.PathOf(_sessionsPath, zk.SessionId);
 
-        // The sessions whose candidates were ahead of ours when we last followed, each with the candidate it had then:
-        // the ones that may still believe they lead when ours reaches the head. Null until a pass has seen the queue.
+        // Every session that may have been ahead of our candidate, each with the newest candidate it had then: the ones
+        // that may still believe they lead when ours reaches the head. Seeded on our candidate's first look from the
+        // markers (a session whose candidate was gone already), then added to on every pass, never replaced: a session
+        // a pass no longer lists may still be unaware its candidate went. Null until our candidate's first look.
         List<(long Owner, long Czxid)>? ahead = null;
-        string? ownWatched = null; // the candidate whose own watch is set
         using var lease = new LeaderLease(_time, ranOut =>
         {
             var leading = Znode;
@@ -225,12 +245,14 @@ public sealed class LeaderElection : IElectionParticipant
                 {
                     if (_resignRequested)
                     {
-                        _resignRequested = false;
                         // Sent ahead of the delete on the same connection, so they cost no round trip: the leader's watches
                         // would otherwise fire on its own candidate's deletion, notifications nobody needs.
+                        ownWatched = null;
                         var unwatched = StopWatchingAsync(zk, candidate, onQueue, onOwnCandidate);
                         await ResignCandidateAsync(zk, run, candidate, marker, cancellationToken).ConfigureAwait(false);
                         await unwatched.ConfigureAwait(false);
+                        // Only once it went through: a resign cut short by a lost connection is tried again after it.
+                        _resignRequested = false;
                         candidate = await JoinAsync(zk, known, marker, cancellationToken).ConfigureAwait(false);
                         ahead = null;
                         continue;
@@ -284,6 +306,11 @@ public sealed class LeaderElection : IElectionParticipant
                         continue;
                     }
 
+                    // Our candidate's first look: the sessions whose candidates were ahead of it but are gone already, should
+                    // they not know it yet.
+                    var seeded = ahead is null;
+                    ahead ??= await GoneHoldersAsync(zk, stats, own.Node.Stat.Czxid, marker, cancellationToken).ConfigureAwait(false);
+
                     if (index == 0)
                     {
                         // Only a candidate owned by this very session may lead: after a reconnect the list can be stale.
@@ -297,13 +324,16 @@ public sealed class LeaderElection : IElectionParticipant
 
                         // Every session that was ahead of us has let go of its candidate, or ended: none may still believe
                         // it leads (SessionMarker). Usually known from the reads above; otherwise wait for their word.
-                        var holding = await StillHoldingAsync(zk, ahead, markersAhead, reads.Skip(3).ToList(), stats, parent.Node.Stat.Pzxid, marker, cancellationToken).ConfigureAwait(false);
+                        var holding = seeded ? ahead : await StillHoldingAsync(zk, ahead, markersAhead, reads.Skip(3).ToList(), cancellationToken).ConfigureAwait(false);
                         if (holding.Count > 0)
                         {
                             // From now on these are the sessions to wait for. A marker written between the read above and
-                            // its watch shows in what the watch's read returns: then look again at once.
+                            // its watch shows in what the watch's read returns: then look again at once. Our own candidate
+                            // is watched meanwhile too, so its deletion is not lost on a waiting head.
                             ahead = holding;
+                            var ownWatch = WatchOwn();
                             var watched = await Task.WhenAll(holding.Select(h => zk.GetDataAsync(SessionMarker.PathOf(_sessionsPath, h.Owner), onRelease, cancellationToken))).ConfigureAwait(false);
+                            await ownWatch.ConfigureAwait(false);
                             if (!watched.Select((m, i) => SessionMarker.MayStillHold(m, holding[i].Owner, holding[i].Czxid)).All(h => h))
                             {
                                 continue;
@@ -337,9 +367,9 @@ public sealed class LeaderElection : IElectionParticipant
                         // notification, and a child that changes who counts as a candidate makes it look again. A change
                         // between the read above and these watches shows as a different listing, or as NoNode: look again.
                         var watchQueue = zk.GetChildrenAsync(_electionPath, onQueue, cancellationToken);
+                        ownWatched = candidate;
                         var watchOwn = zk.GetDataAsync(path, onOwnCandidate, cancellationToken);
                         await Task.WhenAll(watchQueue, watchOwn).ConfigureAwait(false);
-                        ownWatched = candidate;
                         if (!SameNames(await watchQueue.ConfigureAwait(false), children.Children))
                         {
                             continue;
@@ -353,12 +383,11 @@ public sealed class LeaderElection : IElectionParticipant
                         // along on the same round trip: deleted from outside, it would otherwise queue for nothing until
                         // its predecessor moved, reporting itself a follower while not in the election at all.
                         var predecessor = queue.Candidates[index - 1].Name;
-                        var watchOwn = ownWatched == candidate ? Task.CompletedTask : zk.GetDataAsync(path, onOwnCandidate, cancellationToken);
+                        var watchOwn = WatchOwn();
                         await zk.GetDataAsync(ZooKeeperPath.Combine(_electionPath, predecessor), onPredecessor, cancellationToken).ConfigureAwait(false);
                         await watchOwn.ConfigureAwait(false);
-                        ownWatched = candidate;
                         var owners = stats.ToDictionary(c => c.Name, c => c.EphemeralOwner, StringComparer.Ordinal);
-                        ahead = queue.Candidates.Take(index).Select(c => (Owner: owners[c.Name], c.Czxid)).Where(c => c.Owner != zk.SessionId).ToList();
+                        ahead = Owners([.. ahead, .. queue.Candidates.Take(index).Select(c => (Owner: owners[c.Name], c.Czxid)).Where(c => c.Owner != zk.SessionId)]);
                         Watching = predecessor;
                         Transition(run, LeadershipState.Follower, null, candidate);
                     }
@@ -534,13 +563,37 @@ public sealed class LeaderElection : IElectionParticipant
     // The session's marker, made once per session before its first candidate: "released", it holds nothing yet.
     private async Task CreateMarkerAsync(ZooKeeperClient zk, string marker, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await zk.CreateAsync(marker, SessionMarker.Data(SessionMarker.Released), CreateMode.Ephemeral, _acl, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NodeExists)
-        {
-            // Ours already, from a create whose answer a lost connection took: the name is this session's id.
+            try
+            {
+                await zk.CreateAsync(marker, SessionMarker.Data(SessionMarker.Released), CreateMode.Ephemeral, _acl, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode && attempt < 3)
+            {
+                // The sessions parent was deleted by hand: make it again.
+                await ZooKeeperPaths.EnsureAsync(zk, _sessionsPath, _acl, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NodeExists)
+            {
+                // Ours already, from a create whose answer a lost connection took. Anything else at our name is not our
+                // word: it goes, and ours is made.
+                var stat = await zk.ExistsAsync(marker, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (stat is null)
+                {
+                    continue;
+                }
+
+                if (stat.EphemeralOwner == zk.SessionId || attempt >= 3)
+                {
+                    // Ours; or a forger who keeps making it again, which successors do not count as our word anyway.
+                    return;
+                }
+
+                _logger.LogWarning("Marker {Marker} of {NodeId} was made by someone else (owner {Owner:x}); it is replaced", marker, NodeId, stat.EphemeralOwner);
+                await DeleteIfThereAsync(zk, marker, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -564,32 +617,15 @@ public sealed class LeaderElection : IElectionParticipant
     private static List<(long Owner, long Czxid)> Owners(List<(long Owner, long Czxid)> ahead) =>
         ahead.GroupBy(a => a.Owner).Select(g => (g.Key, g.Max(a => a.Czxid))).ToList();
 
-    /// <summary>The sessions that may still believe they lead, each with the candidate it may lead with, now that ours
-    /// heads the queue: those ahead of us when we last followed that have neither let go of that candidate nor ended.
-    /// On a first look at the queue with ours at its head, every session's marker is read: any of them may have led
-    /// before us, with a candidate gone from the queue by now.</summary>
+    /// <summary>Of <paramref name="ahead"/>, the sessions that may still believe they lead, now that ours heads the
+    /// queue: those that have neither let go of the candidate they had ahead of ours nor ended.</summary>
     private async Task<List<(long Owner, long Czxid)>> StillHoldingAsync(
         ZooKeeperClient zk,
-        List<(long Owner, long Czxid)>? ahead,
+        List<(long Owner, long Czxid)> ahead,
         List<(long Owner, long Czxid)> readAlong,
         List<ReadOperationResult> markerReads,
-        IReadOnlyList<ElectionChild> listed,
-        long listedAt,
-        string ownMarker,
         CancellationToken cancellationToken)
     {
-        if (ahead is null)
-        {
-            var names = await zk.GetChildrenAsync(_sessionsPath, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var others = names.Select(n => ZooKeeperPath.Combine(_sessionsPath, n)).Where(m => m != ownMarker).Take(MarkersScanned).ToList();
-            var reads = others.Count == 0 ? [] : await zk.MultiReadAsync(others.Select(ReadOperation.GetData), cancellationToken).ConfigureAwait(false);
-            var czxids = listed.Select(c => c.Czxid).ToHashSet();
-            return others.Zip(reads)
-                .Where(m => m.Second is DataReadResult d && SessionMarker.HoldsAGoneCandidate(m.First, d.Node, czxids, listedAt))
-                .Select(m => (((DataReadResult)m.Second).Node.Stat.EphemeralOwner, ((DataReadResult)m.Second).Node.Stat.Mzxid))
-                .ToList();
-        }
-
         var owners = Owners(ahead);
         if (owners.Count == 0)
         {
@@ -597,14 +633,44 @@ public sealed class LeaderElection : IElectionParticipant
         }
 
         // Read along with the queue when they were few; otherwise now.
-        var results = readAlong.Count == owners.Count && markerReads.Count == owners.Count
+        var results = readAlong.SequenceEqual(owners) && markerReads.Count == owners.Count
             ? markerReads
             : await zk.MultiReadAsync(owners.Select(o => ReadOperation.GetData(SessionMarker.PathOf(_sessionsPath, o.Owner))), cancellationToken).ConfigureAwait(false);
         return owners.Where((o, i) => SessionMarker.MayStillHold(results[i], o.Owner, o.Czxid)).ToList();
     }
 
-    // How many other sessions' markers a first look reads at most: a bound on what others can make us read.
-    private const int MarkersScanned = 1000;
+    /// <summary>On a candidate's first look at the queue: the sessions whose markers say they hold a candidate made
+    /// before ours (created at <paramref name="ownCzxid"/>) that the queue no longer lists. Any of them may have led,
+    /// and may not know yet that its candidate is gone.</summary>
+    private async Task<List<(long Owner, long Czxid)>> GoneHoldersAsync(ZooKeeperClient zk, IReadOnlyList<ElectionChild> listed, long ownCzxid, string ownMarker, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> names;
+        try
+        {
+            names = await zk.GetChildrenAsync(_sessionsPath, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
+        {
+            // Deleted by hand, markers and all: nobody's marker can say it holds anything. Ours comes back on our next join.
+            return [];
+        }
+
+        var czxids = listed.Select(c => c.Czxid).ToHashSet();
+        var others = names.Where(SessionMarker.IsSessionName).Select(n => ZooKeeperPath.Combine(_sessionsPath, n)).Where(m => m != ownMarker).ToList();
+        var holders = new List<(long Owner, long Czxid)>();
+        foreach (var batch in others.Chunk(MarkersPerRead))
+        {
+            var reads = await zk.MultiReadAsync(batch.Select(ReadOperation.GetData), cancellationToken).ConfigureAwait(false);
+            holders.AddRange(batch.Zip(reads)
+                .Where(m => m.Second is DataReadResult d && SessionMarker.HoldsAGoneCandidate(m.First, d.Node, czxids, ownCzxid))
+                .Select(m => (((DataReadResult)m.Second).Node.Stat.EphemeralOwner, ((DataReadResult)m.Second).Node.Stat.Mzxid)));
+        }
+
+        return holders;
+    }
+
+    // How many markers one read takes: well inside the server's request and reply limits.
+    private const int MarkersPerRead = 256;
 
     /// <summary>Records a state the session owner decides (Left on shutdown or a leave, Lost on a crash, Idle between
     /// sessions). It ends the running loop's say over the state: a pass under way cannot overwrite it.</summary>
@@ -685,7 +751,9 @@ public sealed class LeaderElection : IElectionParticipant
                 {
                     await zk.WaitForStateAsync(s => s == ConnectionState.Connected, cancellationToken).ConfigureAwait(false);
                     var children = await zk.GetChildrenAsync(_electionPath, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    if (children.FirstOrDefault(c => c.StartsWith(prefix, StringComparison.Ordinal)) is { } mine)
+                    // Of several of our creates that landed, the last one (the highest number) is the one the marker's
+                    // write went with; the others are strays the passes remove.
+                    if (children.Where(c => c.StartsWith(prefix, StringComparison.Ordinal)).MaxBy(SequenceNumber.Parse) is { } mine)
                     {
                         return mine;
                     }

@@ -31,8 +31,9 @@ internal static class SessionMarker
     public static bool MayStillHold(ReadOperationResult marker, long owner, long czxid) => marker switch
     {
         DataReadResult { Node: var node } => MayStillHold(node, owner, czxid),
-        ErrorReadResult { Error: ZooKeeperErrorCode.NoNode } => false,
-        _ => true, // not readable: assume the worst
+        // Gone: its session ended. Unreadable (an ACL someone else set): no word of its own, as with a forged one; a
+        // wait on it could only end with that session, and a watch on it would fail.
+        _ => false,
     };
 
     /// <inheritdoc cref="MayStillHold(ReadOperationResult, long, long)"/>
@@ -44,12 +45,16 @@ internal static class SessionMarker
         return marker.Stat.EphemeralOwner == owner && marker.Stat.Mzxid <= czxid;
     }
 
-    /// <summary>For a session not seen in the queue before: whether the marker read at <paramref name="path"/> says
-    /// its session holds a candidate that the listing of the queue made at <paramref name="listedAt"/> (the parent's
-    /// pzxid then) would have shown, but which is not among <paramref name="listedCzxids"/>: it is gone, and its
-    /// session may still believe it leads with it. A candidate made after the listing is behind ours, and is no
-    /// concern. Only a session's own marker, named by its id, counts.</summary>
-    public static bool HoldsAGoneCandidate(string path, NodeData marker, IReadOnlySet<long> listedCzxids, long listedAt)
+    /// <summary>Whether a marker's name can be a session's: 16 hex digits.</summary>
+    public static bool IsSessionName(string name) =>
+        name.Length == 16 && long.TryParse(name, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _);
+
+    /// <summary>On a candidate's first look: whether the marker read at <paramref name="path"/> says its session holds
+    /// a candidate made before ours (created at <paramref name="before"/>, so it was ahead of ours) that is not among
+    /// <paramref name="listedCzxids"/> any more: it is gone, and its session may still believe it leads with it. A
+    /// candidate made after ours is behind it, and no concern. Only a session's own marker, named by its id,
+    /// counts.</summary>
+    public static bool HoldsAGoneCandidate(string path, NodeData marker, IReadOnlySet<long> listedCzxids, long before)
     {
         ArgumentNullException.ThrowIfNull(marker);
         ArgumentNullException.ThrowIfNull(listedCzxids);
@@ -59,6 +64,6 @@ internal static class SessionMarker
             return false;
         }
 
-        return !marker.Data.AsSpan().SequenceEqual(Data(Released)) && marker.Stat.Mzxid <= listedAt && !listedCzxids.Contains(marker.Stat.Mzxid);
+        return !marker.Data.AsSpan().SequenceEqual(Data(Released)) && marker.Stat.Mzxid < before && !listedCzxids.Contains(marker.Stat.Mzxid);
     }
 }

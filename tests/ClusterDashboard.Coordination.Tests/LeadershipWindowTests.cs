@@ -153,6 +153,39 @@ public sealed class LeadershipWindowTests(StandaloneZooKeeperFixture zookeeper) 
     }
 
     [Fact]
+    public async Task A_follower_two_back_still_waits_for_an_unaware_leader_after_the_head_between_them_leaves()
+    {
+        // node-1 leads; its candidate is deleted while nothing reaches it. node-2, now at the head, waits for it. node-3
+        // used to forget node-1 on its next look at the queue (a reconnect, here) that no longer listed it, and led as
+        // soon as node-2 left, while node-1 still believed it led.
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "two-back");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(6));
+        var recorder = new LeadershipRecorder();
+        var first = cluster.Start("node-1");
+        recorder.Watch(first.Election, "node-1");
+        await UntilAsync(() => first.Election.State == LeadershipState.Leader, "node-1 leads");
+        var second = cluster.Start("node-2");
+        await UntilAsync(() => second.Election.State == LeadershipState.Follower, "node-2 follows");
+        var third = cluster.Start("node-3");
+        recorder.Watch(third.Election, "node-3");
+        await UntilAsync(() => third.Election.State == LeadershipState.Follower, "node-3 follows");
+        await using var operator_ = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
+
+        first.Inject("f-0004", FaultKind.PartitionOneWay, TimeSpan.FromSeconds(3), new FaultParameters(LinkDirection.Downstream));
+        await operator_.DeleteAsync($"/election/{first.Election.Znode}");
+        await UntilAsync(() => second.Election is { State: LeadershipState.Follower, Watching: null }, "node-2 heads the queue and waits for node-1");
+        var thirdClient = third.Client!;
+        var reconnected = StateHeard.Next(thirdClient, ConnectionState.Connected);
+        third.Drill.Link.ResetConnections();
+        await reconnected.WaitAsync(Deadline);
+        await thirdClient.SyncAsync("/"); // its pass after the reconnect has listed the queue without node-1
+        await second.StopAsync(CancellationToken.None);
+
+        await UntilAsync(() => third.Election.State == LeadershipState.Leader, "node-3 takes over once node-1 has let go");
+        Assert.Empty(recorder.Overlaps());
+    }
+
+    [Fact]
     public async Task A_follower_whose_candidate_is_deleted_from_outside_queues_again_at_once_instead_of_following_from_outside_the_queue()
     {
         // It used to learn of it only when its predecessor moved: until then it reported itself a follower while it was
