@@ -24,6 +24,13 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     private TreeSnapshot _treeSnapshot = TreeSnapshot.Empty;
     private Task _loop = Task.CompletedTask;
     private int _disposed;
+    private volatile bool _synced;
+    private int _stateChanges; // counts the session's state changes: a reload counts only if none came meanwhile
+    private Channel<Work>? _work;
+
+    // What the one loop applies, in order: a watch event, a reload (neither set), or a barrier to release once
+    // everything queued before it is applied.
+    private readonly record struct Work(WatchedEvent? Event, TaskCompletionSource? Barrier);
 
     public ClusterObserver(ClusterNodeOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
@@ -55,6 +62,37 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
 
     /// <summary>The observer's current session: faults never touch it, so commands, status and history go through it.</summary>
     public ZooKeeperClient? Client { get; private set; }
+
+    public ViewFreshness Freshness
+    {
+        get
+        {
+            var zk = Client;
+            return new ViewFreshness(Current.Zxid, ListeningFrom > 0, _synced && zk?.State == ConnectionState.Connected, zk?.SinceLastAnswered);
+        }
+    }
+
+    public async Task<ClusterSnapshot> ReadConsistentAsync(CancellationToken cancellationToken)
+    {
+        var zk = Client;
+        var work = Volatile.Read(ref _work);
+        if (zk is null || work is null || !Freshness.Synced)
+        {
+            throw new ZooKeeperException(ZooKeeperErrorCode.ConnectionLoss, "/");
+        }
+
+        // A sync's answer comes after the notification of every change committed before it, on the same connection
+        // and in the client's order, so the barrier queued after it is applied after those changes.
+        await zk.SyncAsync("/", cancellationToken).ConfigureAwait(false);
+        var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!work.Writer.TryWrite(new Work(null, barrier)))
+        {
+            throw new ZooKeeperException(ZooKeeperErrorCode.ConnectionLoss, "/");
+        }
+
+        await barrier.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Current;
+    }
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
@@ -99,14 +137,19 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     // One loop applies every change in order: events and reloads never interleave, so the cache moves forward only.
     private async Task ObserveAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
     {
-        var work = Channel.CreateUnbounded<WatchedEvent?>(new UnboundedChannelOptions { SingleReader = true });
-        void OnEvent(WatchedEvent e) => work.Writer.TryWrite(e);
+        var work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+        Volatile.Write(ref _work, work);
+        _synced = false;
+        void OnEvent(WatchedEvent e) => work.Writer.TryWrite(new Work(e, null));
         void OnState(ConnectionState state)
         {
-            // Persistent watches miss what changed while disconnected: reload after every reconnect.
+            // Persistent watches miss what changed while disconnected: reload after every reconnect. Until that reload
+            // is applied the view is not synced.
+            _synced = false;
+            Interlocked.Increment(ref _stateChanges);
             if (state == ConnectionState.Connected)
             {
-                work.Writer.TryWrite(null);
+                work.Writer.TryWrite(default);
             }
             else if (state is ConnectionState.Expired or ConnectionState.Closed or ConnectionState.AuthFailed)
             {
@@ -120,20 +163,35 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
             await zk.AddWatchAsync(root, OnEvent, AddWatchMode.PersistentRecursive, cancellationToken).ConfigureAwait(false);
         }
 
-        work.Writer.TryWrite(null);
+        work.Writer.TryWrite(default);
         await foreach (var item in work.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (item.Barrier is { } barrier)
+            {
+                barrier.TrySetResult();
+                continue;
+            }
+
             try
             {
-                IReadOnlyList<ZnodeChange> changes = item is null
+                var reload = item.Event is null;
+                var changesBefore = Volatile.Read(ref _stateChanges);
+                var connected = zk.State == ConnectionState.Connected;
+                IReadOnlyList<ZnodeChange> changes = item.Event is not { } e
                     ? await _tree.LoadAsync(zk, cancellationToken).ConfigureAwait(false)
-                    : await _tree.ApplyAsync(zk, item, cancellationToken).ConfigureAwait(false) is { } change ? [change] : [];
-                if (item is null && ListeningFrom == 0)
+                    : await _tree.ApplyAsync(zk, e, cancellationToken).ConfigureAwait(false) is { } change ? [change] : [];
+                if (reload && ListeningFrom == 0)
                 {
                     Volatile.Write(ref _listeningFrom, Math.Max(1, _tree.Zxid));
                 }
 
-                Publish(changes, force: item is null);
+                // Synced once a reload begun while connected is applied, unless the connection moved meanwhile.
+                if (reload && connected && Volatile.Read(ref _stateChanges) == changesBefore)
+                {
+                    _synced = true;
+                }
+
+                Publish(changes, force: reload);
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
             {

@@ -8,6 +8,13 @@ public interface IClusterObserver
     /// <summary>A consistent copy of the whole cached tree.</summary>
     TreeSnapshot Tree { get; }
 
+    /// <summary>How current <see cref="Current"/> is.</summary>
+    ViewFreshness Freshness { get; }
+
+    /// <summary>The view once it includes everything ZooKeeper committed before this call (a sync, then every change
+    /// it brought applied): the strongest answer, at the cost of a round trip.</summary>
+    Task<ClusterSnapshot> ReadConsistentAsync(CancellationToken cancellationToken);
+
     /// <summary>Raised after every change of <see cref="Current"/>; handlers must not block.</summary>
     event Action<ClusterSnapshot>? SnapshotChanged;
 

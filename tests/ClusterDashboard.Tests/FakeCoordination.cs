@@ -10,6 +10,13 @@ internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant,
 
     public TreeSnapshot Tree { get; set; } = TreeSnapshot.Empty;
 
+    /// <summary>How current the view is; live by default. Null: built from <see cref="Current"/>, live.</summary>
+    public ViewFreshness? SetFreshness { get; set; }
+
+    public ViewFreshness Freshness => SetFreshness ?? new ViewFreshness(Current.Zxid, Loaded: true, Synced: true, TimeSpan.Zero);
+
+    public Task<ClusterSnapshot> ReadConsistentAsync(CancellationToken cancellationToken) => Task.FromResult(Current);
+
     public string NodeId => "node-1";
 
     /// <summary>The fault orders received, in order.</summary>

@@ -9,10 +9,10 @@ public static class SecurityExtensions
     /// ZooKeeper outage met deep inside a request is a 503.</summary>
     public static WebApplicationBuilder AddRequestSafety(this WebApplicationBuilder builder)
     {
-        // Every 503 (an outage: ZooKeeper out of reach) says when to try again.
+        // Every 503 (an outage: ZooKeeper out of reach) says when to try again, unless its endpoint said so already.
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
-            if (context.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            if (context.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && !context.HttpContext.Response.Headers.ContainsKey("Retry-After"))
             {
                 context.HttpContext.Response.Headers.RetryAfter = "5";
             }
