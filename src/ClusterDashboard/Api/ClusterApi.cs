@@ -17,7 +17,11 @@ public static class ClusterApi
         api.MapGet("/leader", GetLeader)
             .WithName("GetLeader")
             .ViewRead()
-            .WithSummary("The current leader, with its epoch (fencing token). 503 while no leader is known or this node's view is not live.");
+            .WithSummary("The current leader, with its epoch (fencing token). 503 while no leader is known or this node's view is not live. With ?index=N (an X-Cluster-Index) and ?wait=30s, a long-poll: answers once the leader differs from the one at index N, or when the wait (default 5m, at most 10m, plus up to a sixteenth) is over; an index ahead of this node's view answers at once.");
+        api.MapGet("/leader/stream", GetLeaderStream)
+            .WithName("GetLeaderStream")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .WithSummary("Server-sent events: `leader` (the /leader body; id = the view's zxid) or `noleader` on every leader change, `stale` and `live` when this node's view stops or starts being live, `keepalive` every 15 s. Last-Event-ID resumes: nothing is sent again unless the leader changed since.");
         api.MapGet("/members", GetMembers)
             .WithName("GetMembers")
             .ViewRead()
@@ -48,8 +52,38 @@ public static class ClusterApi
             "marked `X-Cluster-Stale: true`; `?consistent` first syncs with ZooKeeper and answers once the view holds everything committed " +
             "before the request (a round trip). `If-None-Match` with the current ETag answers 304.");
 
-    internal static async Task<Results<Ok<LeaderResponse>, ProblemHttpResult, StatusCodeHttpResult>> GetLeader(HttpContext http, IClusterObserver observer, [FromQuery] string? stale, [FromQuery] string? consistent, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<LeaderResponse>, ProblemHttpResult, StatusCodeHttpResult>> GetLeader(
+        HttpContext http,
+        IClusterObserver observer,
+        ClusterEventFeed feed,
+        TimeProvider time,
+        IHostApplicationLifetime lifetime,
+        [FromQuery] string? stale,
+        [FromQuery] string? consistent,
+        [FromQuery] long? index,
+        [FromQuery] string? wait,
+        CancellationToken cancellationToken)
     {
+        if (index is not null || wait is not null)
+        {
+            // A long-poll: held until the leader differs from the one at that index, or the wait is over.
+            var poll = LongPoll.Parse(index, wait);
+            if (poll.Problem is { } bad)
+            {
+                return bad;
+            }
+
+            // A shutdown ends the wait: the poll answers with the leader as it is, and the node need not wait for it.
+            using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+            try
+            {
+                await feed.WaitForLeaderChangeAsync(poll.Index!.Value, poll.Wait, time, held.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
         var read = await ViewReads.ReadAsync(http, observer, stale, consistent, cancellationToken);
         return read switch
         {
@@ -61,6 +95,21 @@ public static class ClusterApi
                 detail: "No leader is known: the election is in progress. Retry shortly.",
                 statusCode: StatusCodes.Status503ServiceUnavailable),
         };
+    }
+
+    internal static ServerSentEventsResult<object> GetLeaderStream(
+        HttpContext http,
+        IClusterObserver observer,
+        ClusterEventFeed feed,
+        TimeProvider time,
+        IHostApplicationLifetime lifetime,
+        CancellationToken cancellationToken)
+    {
+        // A Last-Event-ID that is not a number is a client's own business: it starts afresh.
+        var resume = long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (long?)null;
+        http.Response.Headers.CacheControl = "no-store";
+        // A stream ends when its client goes or the node shuts down, which does not wait for it.
+        return TypedResults.ServerSentEvents(LeaderStream.EventsAsync(feed, observer, time, resume, cancellationToken, lifetime.ApplicationStopping));
     }
 
     internal static Task<Results<Ok<IReadOnlyList<MemberResponse>>, ProblemHttpResult, StatusCodeHttpResult>> GetMembers(HttpContext http, IClusterObserver observer, [FromQuery] string? stale, [FromQuery] string? consistent, CancellationToken cancellationToken) =>

@@ -20,6 +20,8 @@ public sealed class ClusterEventFeed : IDisposable
     private readonly List<Subscription> _subscriptions = [];
     private LeaderInfo? _leader;
     private ClusterSnapshot? _last;
+    private long _leaderSince;
+    private TaskCompletionSource _leaderMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ClusterEventFeed(IClusterObserver observer, IElectionParticipant participant, ILogger<ClusterEventFeed> logger)
     {
@@ -27,12 +29,62 @@ public sealed class ClusterEventFeed : IDisposable
         _participant = participant;
         _logger = logger;
         _leader = observer.Current.Leader;
+        _leaderSince = observer.Current.Zxid;
         _observer.SnapshotChanged += OnSnapshot;
         _observer.ZnodeChanged += OnZnode;
         _participant.LeadershipChanged += OnLocalState;
     }
 
     public ClusterSnapshot Snapshot => _observer.Current;
+
+    /// <summary>The zxid of the first view with the current leader (or with none): a view at this index or later names
+    /// the same leader.</summary>
+    public long LeaderSince
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _leaderSince;
+            }
+        }
+    }
+
+    /// <summary>Returns once the leader differs from the one of the view at <paramref name="index"/>, or when
+    /// <paramref name="wait"/> has passed, whichever is first: at once if it differs already, or if the index is ahead of
+    /// this node's view (it came from another node, or from before a restart) and cannot be compared.</summary>
+    public async Task WaitForLeaderChangeAsync(long index, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    {
+        Task moved;
+        lock (_lock)
+        {
+            if (_leaderSince > index || index > _observer.Current.Zxid)
+            {
+                return;
+            }
+
+            moved = _leaderMoved.Task;
+        }
+
+        Interlocked.Increment(ref _longPolls);
+        try
+        {
+            await moved.WaitAsync(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The wait is over: the caller answers with the leader as it is.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _longPolls);
+        }
+    }
+
+    private int _longPolls;
+
+    /// <summary>How many long-polls are held right now.</summary>
+    public int LongPollsWaiting => Volatile.Read(ref _longPolls);
 
     public IElectionParticipant Local => _participant;
 
@@ -64,13 +116,22 @@ public sealed class ClusterEventFeed : IDisposable
     {
         LeaderInfo? previous;
         ClusterSnapshot? last;
+        TaskCompletionSource? moved = null;
         lock (_lock)
         {
             previous = _leader;
             last = _last;
             _leader = snapshot.Leader;
             _last = snapshot;
+            if (previous?.Znode != snapshot.Leader?.Znode)
+            {
+                _leaderSince = snapshot.Zxid;
+                moved = _leaderMoved;
+                _leaderMoved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
         }
+
+        moved?.TrySetResult();
 
         Publish(new SnapshotEvent(snapshot, last is null || !ClusterSnapshotBuilder.SameMembership(last, snapshot)), remember: false);
         if (previous?.Znode != snapshot.Leader?.Znode)
