@@ -18,6 +18,22 @@ public sealed class LeadershipWindowTests(StandaloneZooKeeperFixture zookeeper) 
     private static Task UntilAsync(Func<bool> condition, string because) =>
         Eventually.UntilAsync(_ => Task.FromResult(condition()), Deadline, because);
 
+    // Starts node-1..node-count one after another, node-1 leading and each other following, all watched by recorder.
+    private static async Task<ClusterParticipant[]> StartQueuedAsync(ElectionCluster cluster, LeadershipRecorder recorder, int count)
+    {
+        var started = new List<ClusterParticipant>();
+        for (var i = 1; i <= count; i++)
+        {
+            var participant = cluster.Start($"node-{i}");
+            recorder.Watch(participant.Election, $"node-{i}");
+            var wanted = i == 1 ? LeadershipState.Leader : LeadershipState.Follower;
+            await UntilAsync(() => participant.Election.State == wanted, $"node-{i} is {wanted}");
+            started.Add(participant);
+        }
+
+        return [.. started];
+    }
+
     private static List<LeadershipChange> RecordChanges(IElectionParticipant election)
     {
         var changes = new List<LeadershipChange>();
@@ -135,12 +151,8 @@ public sealed class LeadershipWindowTests(StandaloneZooKeeperFixture zookeeper) 
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "deleted-unaware");
         await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(6));
         var recorder = new LeadershipRecorder();
-        var first = cluster.Start("node-1");
-        recorder.Watch(first.Election, "node-1");
-        await UntilAsync(() => first.Election.State == LeadershipState.Leader, "node-1 leads");
-        var second = cluster.Start("node-2");
-        recorder.Watch(second.Election, "node-2");
-        await UntilAsync(() => second.Election.State == LeadershipState.Follower, "node-2 follows");
+        var queued = await StartQueuedAsync(cluster, recorder, 2);
+        var (first, second) = (queued[0], queued[1]);
         await using var operator_ = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
 
         first.Inject("f-0003", FaultKind.PartitionOneWay, TimeSpan.FromSeconds(1.5), new FaultParameters(LinkDirection.Downstream));
@@ -161,14 +173,8 @@ public sealed class LeadershipWindowTests(StandaloneZooKeeperFixture zookeeper) 
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "two-back");
         await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(6));
         var recorder = new LeadershipRecorder();
-        var first = cluster.Start("node-1");
-        recorder.Watch(first.Election, "node-1");
-        await UntilAsync(() => first.Election.State == LeadershipState.Leader, "node-1 leads");
-        var second = cluster.Start("node-2");
-        await UntilAsync(() => second.Election.State == LeadershipState.Follower, "node-2 follows");
-        var third = cluster.Start("node-3");
-        recorder.Watch(third.Election, "node-3");
-        await UntilAsync(() => third.Election.State == LeadershipState.Follower, "node-3 follows");
+        var queued = await StartQueuedAsync(cluster, recorder, 3);
+        var (first, second, third) = (queued[0], queued[1], queued[2]);
         await using var operator_ = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
 
         first.Inject("f-0004", FaultKind.PartitionOneWay, TimeSpan.FromSeconds(3), new FaultParameters(LinkDirection.Downstream));

@@ -1,3 +1,5 @@
+using ClusterDashboard.Testing;
+
 namespace ClusterDashboard.Tests;
 
 /// <summary>N dashboard nodes against one ZooKeeper namespace.</summary>
@@ -11,6 +13,17 @@ internal sealed class DashboardCluster : IAsyncDisposable
     }
 
     public IReadOnlyList<DashboardNode> All => _nodes;
+
+    /// <summary>Once every node names the same leader over REST: that leader.</summary>
+    public async Task<Api.LeaderResponse> AgreedLeaderAsync(TimeSpan deadline)
+    {
+        var leaders = await Eventually.UntilAsync(
+            async ct => await Task.WhenAll(_nodes.Select(n => n.Http.GetLeaderAsync(ct))),
+            all => all.All(l => l is not null) && all.Select(l => l!.Znode).Distinct().Count() == 1,
+            deadline,
+            "every node names the same leader");
+        return leaders[0]!;
+    }
 
     /// <summary>Stops a node's host: it leaves the election gracefully, as on a shutdown.</summary>
     public async Task StopAsync(string nodeId)

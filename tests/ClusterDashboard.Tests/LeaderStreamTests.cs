@@ -94,12 +94,7 @@ public sealed class LeaderStreamTests(StandaloneZooKeeperFixture zookeeper) : IC
     public async Task On_real_nodes_a_stream_delivers_a_failover_and_a_stream_resumed_from_before_it_hears_of_it()
     {
         await using var nodes = new DashboardCluster(zookeeper.ConnectString + TestPaths.Unique("stream"), 2, TimeSpan.FromSeconds(4));
-        var leaders = await Eventually.UntilAsync(
-            async ct => await Task.WhenAll(nodes.All.Select(n => n.Http.GetLeaderAsync(ct))),
-            all => all.All(l => l is not null) && all.Select(l => l!.Znode).Distinct().Count() == 1,
-            Deadline,
-            "both nodes name the leader");
-        var leader = leaders[0]!.NodeId;
+        var leader = (await nodes.AgreedLeaderAsync(Deadline)).NodeId;
         var follower = nodes.All.Single(n => n.NodeId != leader);
         await using var stream = await OpenAsync(follower.Http);
         Assert.Equal("live", (await stream.NextAsync()).EventType);

@@ -84,12 +84,7 @@ public sealed class LongPollTests(StandaloneZooKeeperFixture zookeeper) : IClass
     public async Task On_real_nodes_a_long_poll_on_the_follower_returns_when_the_leader_leaves()
     {
         await using var nodes = new DashboardCluster(zookeeper.ConnectString + TestPaths.Unique("long-poll"), 2, TimeSpan.FromSeconds(4));
-        var leaders = await Eventually.UntilAsync(
-            async ct => await Task.WhenAll(nodes.All.Select(n => n.Http.GetLeaderAsync(ct))),
-            all => all.All(l => l is not null) && all.Select(l => l!.Znode).Distinct().Count() == 1,
-            Deadline,
-            "both nodes name the leader");
-        var leader = leaders[0]!.NodeId;
+        var leader = (await nodes.AgreedLeaderAsync(Deadline)).NodeId;
         var follower = nodes.All.Single(n => n.NodeId != leader);
         using var first = await follower.Http.GetAsync(new Uri("/leader", UriKind.Relative));
         var index = first.Headers.GetValues("X-Cluster-Index").Single();
