@@ -6,8 +6,14 @@ using ClusterDashboard.Testing;
 // the official Java client) and `election` (our election against Curator's LeaderLatch). Each run starts its own
 // ZooKeeper server on loopback. The second argument scales the run (client: seconds per row; election: rounds x N/10);
 // for election a third picks workloads (a comma list of graceful, crash, herd; all by default). `chaos` runs the
-// fault campaign (ChaosCommand).
+// fault campaign (ChaosCommand); `views` times every node's REST, stream and hub after a resign (ViewsBenchmark).
 var command = args.FirstOrDefault() ?? "client";
+if (command == "views")
+{
+    // Runs its own 3-server ensemble and three node processes: see ViewsBenchmark.
+    return await ViewsBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30);
+}
+
 if (command == "chaos")
 {
     // Runs its own 3-server ensemble: see ChaosCommand.
@@ -27,7 +33,7 @@ switch (command)
     case "election":
         return await ElectionBenchmark.RunAsync(cluster.ConnectString, serverOptions.TickTime, seconds / 10.0, args.Length > 2 ? args[2].Split(',') : ["graceful", "crash", "herd"]);
     default:
-        Console.Error.WriteLine($"unknown benchmark '{command}'; expected: client, election or chaos");
+        Console.Error.WriteLine($"unknown benchmark '{command}'; expected: client, election, views or chaos");
         return 2;
 }
 

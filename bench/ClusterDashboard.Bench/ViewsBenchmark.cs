@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using ClusterDashboard.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ClusterDashboard.Bench;
+
+/// <summary>
+/// `views [rounds]`: three real nodes (the published app, as processes) on a 3-server ensemble. Each round resigns the
+/// leader through the API and times, from the old leader's node reporting over its hub that it stepped down (the
+/// resign took effect), until every node's long-poll returns, every node's stream and every node's hub names the new
+/// leader; beside it, in the same round, the election's own time: until the successor's node reports over its hub that
+/// it leads. Both go through a hub message, so its cost is on both sides.
+/// </summary>
+internal static class ViewsBenchmark
+{
+    private static readonly string[] Views = ["long-poll", "sse", "hub"];
+
+    public static async Task<int> RunAsync(int rounds)
+    {
+        var app = Path.Combine(RepoRoot(), "src", "ClusterDashboard", "bin", "Release", "net10.0", "ClusterDashboard.dll");
+        if (!File.Exists(app))
+        {
+            Console.Error.WriteLine($"views: {app} is missing; build the solution in Release first");
+            return 2;
+        }
+
+        await using var zookeeper = await ZooKeeperCluster.StartAsync(3, new ZooKeeperClusterOptions { ForceSync = false });
+        var connect = zookeeper.ConnectString + "/views-" + Guid.NewGuid().ToString("N")[..8];
+        var nodes = Enumerable.Range(1, 3).Select(i => NodeProcess.Start(app, $"node-{i}", connect)).ToList();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(90) };
+        using var stop = new CancellationTokenSource();
+        var tracker = new RoundTracker();
+        var watchers = new List<Task>();
+        var hubs = new List<HubConnection>();
+        try
+        {
+            var leader = await AgreedAsync(http, nodes, TimeSpan.FromSeconds(60));
+            foreach (var node in nodes)
+            {
+                hubs.Add(await HubAsync(node, tracker));
+                watchers.Add(StreamAsync(http, node, tracker, stop.Token));
+                watchers.Add(LongPollAsync(http, node, tracker, stop.Token));
+            }
+
+            var election = new List<double>();
+            var accepted = new List<double>();
+            var byView = Views.ToDictionary(v => v, _ => new List<double>());
+            var all = new List<double>();
+            for (var round = 0; round < rounds; round++)
+            {
+                var old = leader;
+                var heard = tracker.Begin(old.GetProperty("znode").GetString()!, old.GetProperty("nodeId").GetString()!, nodes.Count * Views.Length);
+                var sent = Stopwatch.GetTimestamp();
+                using var order = await http.PostAsJsonAsync(new Uri(nodes[0].Url, $"/nodes/{old.GetProperty("nodeId").GetString()}/faults"), new { kind = "resign" });
+                if (order.StatusCode != HttpStatusCode.Accepted)
+                {
+                    Console.Error.WriteLine($"views: resign refused: {(int)order.StatusCode} {await order.Content.ReadAsStringAsync()}");
+                    return 1;
+                }
+
+                accepted.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                var result = await heard.WaitAsync(TimeSpan.FromSeconds(30));
+                election.Add(result.Elected);
+                all.Add(result.Seen.Values.Max());
+                foreach (var view in Views)
+                {
+                    byView[view].AddRange(result.Seen.Where(s => s.Key.View == view).Select(s => s.Value));
+                }
+
+                leader = await AgreedAsync(http, nodes, TimeSpan.FromSeconds(30));
+            }
+
+            Console.WriteLine($"views: {rounds} resignations, 3 nodes, 3 ZooKeeper servers; ms from the old leader's hub saying it stepped down");
+            Console.WriteLine($"  {"",-32} {"p50",8} {"p90",8} {"p99",8} {"max",8}");
+            Print("(order sent to 202, for scale)", accepted);
+            Print("election (successor told)", election);
+            foreach (var view in Views)
+            {
+                Print($"{view} (each node)", byView[view]);
+            }
+
+            Print("every view of every node", all);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  every view / election: p50 {Percentile(all, 50) / Percentile(election, 50):F1}x, p99 {Percentile(all, 99) / Percentile(election, 99):F1}x"));
+            return 0;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var hub in hubs)
+            {
+                await hub.DisposeAsync();
+            }
+
+            foreach (var node in nodes)
+            {
+                node.Dispose();
+            }
+
+            await Task.WhenAll(watchers.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+    }
+
+    private static void Print(string name, List<double> values) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-32} {Percentile(values, 50),8:F1} {Percentile(values, 90),8:F1} {Percentile(values, 99),8:F1} {values.Max(),8:F1}"));
+
+    private static double Percentile(List<double> values, int p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    // Every node's /leader names the same candidate.
+    private static async Task<JsonElement> AgreedAsync(HttpClient http, List<NodeProcess> nodes, TimeSpan deadline)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(deadline.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            try
+            {
+                var leaders = await Task.WhenAll(nodes.Select(n => http.GetFromJsonAsync<JsonElement>(new Uri(n.Url, "/leader"))));
+                if (leaders.Select(l => l.GetProperty("znode").GetString()).Distinct().Count() == 1)
+                {
+                    return leaders[0];
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // starting, or no leader yet
+            }
+
+            await Task.Delay(50); // polling a process over HTTP: nothing to await on instead
+        }
+
+        throw new TimeoutException("the nodes did not agree on a leader");
+    }
+
+    private static async Task<HubConnection> HubAsync(NodeProcess node, RoundTracker tracker)
+    {
+        var hub = new HubConnectionBuilder().WithUrl(new Uri(node.Url, "/hubs/cluster")).Build();
+        hub.On<JsonElement>("LeaderChanged", leader =>
+        {
+            if (leader.ValueKind == JsonValueKind.Object)
+            {
+                tracker.Saw(node.Id, "hub", leader.GetProperty("znode").GetString()!);
+            }
+        });
+        hub.On<JsonElement>("LocalStateChanged", state =>
+        {
+            if (state.GetProperty("state").GetString() == "leader")
+            {
+                tracker.Elected(state.GetProperty("znode").GetString()!);
+            }
+            else
+            {
+                tracker.SteppedDown(node.Id);
+            }
+        });
+        await hub.StartAsync();
+        return hub;
+    }
+
+    private static async Task StreamAsync(HttpClient http, NodeProcess node, RoundTracker tracker, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri(node.Url, "/leader/stream"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await foreach (var item in SseParser.Create(body).EnumerateAsync(cancellationToken))
+        {
+            if (item.EventType == "leader")
+            {
+                using var json = JsonDocument.Parse(item.Data);
+                tracker.Saw(node.Id, "sse", json.RootElement.GetProperty("znode").GetString()!);
+            }
+        }
+    }
+
+    private static async Task LongPollAsync(HttpClient http, NodeProcess node, RoundTracker tracker, CancellationToken cancellationToken)
+    {
+        var index = "0";
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            using var response = await http.GetAsync(new Uri(node.Url, $"/leader?index={index}&wait=60s"), cancellationToken);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                await Task.Delay(50, cancellationToken); // a node between views: ask again shortly
+                continue;
+            }
+
+            index = response.Headers.GetValues("X-Cluster-Index").Single();
+            var leader = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            tracker.Saw(node.Id, "long-poll", leader.GetProperty("znode").GetString()!);
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ClusterDashboard.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("run from within the repository");
+    }
+
+    /// <summary>One round at a time: when each (node, view) first named a leader other than the old one, and when the
+    /// successor's node said it leads, in ms from the round's start.</summary>
+    private sealed class RoundTracker
+    {
+        private readonly Lock _lock = new();
+        private string? _old;
+        private long _start;
+        private int _expected;
+        private double? _elected;
+        private double? _resigned;
+        private string? _oldNode;
+        private Dictionary<(string Node, string View), double> _seen = [];
+        private TaskCompletionSource<(double Elected, Dictionary<(string Node, string View), double> Seen)>? _done;
+
+        public Task<(double Elected, Dictionary<(string Node, string View), double> Seen)> Begin(string old, string oldNode, int expected)
+        {
+            lock (_lock)
+            {
+                _old = old;
+                _oldNode = oldNode;
+                _resigned = null;
+                _expected = expected;
+                _elected = null;
+                _seen = [];
+                _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                _start = Stopwatch.GetTimestamp();
+                return _done.Task;
+            }
+        }
+
+        public void Saw(string node, string view, string znode)
+        {
+            lock (_lock)
+            {
+                if (_old is null || znode == _old || !_seen.TryAdd((node, view), Elapsed()))
+                {
+                    return;
+                }
+
+                Complete();
+            }
+        }
+
+        /// <summary>The old leader's node reports it stopped leading: the resign took effect. Times count from here.</summary>
+        public void SteppedDown(string node)
+        {
+            lock (_lock)
+            {
+                if (_old is not null && node == _oldNode && _resigned is null)
+                {
+                    _resigned = Elapsed();
+                }
+            }
+        }
+
+        public void Elected(string znode)
+        {
+            lock (_lock)
+            {
+                if (_old is not null && znode != _old && _elected is null)
+                {
+                    _elected = Elapsed();
+                    Complete();
+                }
+            }
+        }
+
+        private double Elapsed() => Stopwatch.GetElapsedTime(_start).TotalMilliseconds;
+
+        private void Complete()
+        {
+            if (_elected is { } elected && _seen.Count == _expected && _resigned is { } resigned)
+            {
+                _old = null;
+                _done!.TrySetResult((elected - resigned, _seen.ToDictionary(s => s.Key, s => s.Value - resigned)));
+            }
+        }
+    }
+
+    /// <summary>A node of the published app, run as its own process.</summary>
+    private sealed class NodeProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private NodeProcess(string id, Uri url, Process process) => (Id, Url, _process) = (id, url, process);
+
+        public string Id { get; }
+
+        public Uri Url { get; }
+
+        public static NodeProcess Start(string app, string id, string connect)
+        {
+            var port = FreePort();
+            var url = new Uri($"http://127.0.0.1:{port}");
+            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(app)!, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(app);
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(url.ToString());
+            start.Environment["ZooKeeper__ConnectString"] = connect;
+            start.Environment["ZooKeeper__Auth"] = TestCredentials.Auth;
+            start.Environment["ZooKeeper__SessionTimeout"] = "00:00:05";
+            start.Environment["Cluster__NodeId"] = id;
+            start.Environment["Cluster__AdvertisedUrl"] = url.ToString().TrimEnd('/');
+            start.Environment["Faults__Enabled"] = "true";
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return new NodeProcess(id, url, process);
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+
+            _process.Dispose();
+        }
+    }
+}
