@@ -40,7 +40,8 @@ public sealed class LeaderFollower : IAsyncDisposable
     public LeaderFollower(IEnumerable<Uri> nodes, HttpClient? http = null, TimeProvider? time = null, ILogger<LeaderFollower>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
-        _nodes = nodes.ToList();
+        // A base path is kept: relative to http://host/dash/ the stream is http://host/dash/leader/stream.
+        _nodes = nodes.Select(n => n.IsAbsoluteUri && !n.AbsolutePath.EndsWith('/') ? new Uri(n.AbsoluteUri + "/") : n).ToList();
         if (_nodes.Count == 0 || _nodes.Any(n => !n.IsAbsoluteUri || n.Scheme is not ("http" or "https")))
         {
             throw new ArgumentException("Give at least one node, each an absolute http(s) URL.", nameof(nodes));
@@ -78,6 +79,8 @@ public sealed class LeaderFollower : IAsyncDisposable
     /// sees the latest, not every one in between.</summary>
     public async IAsyncEnumerable<LeaderView?> ChangesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        // Ends when the follower is disposed, too.
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
         while (true)
         {
             Task changed;
@@ -89,7 +92,14 @@ public sealed class LeaderFollower : IAsyncDisposable
             }
 
             yield return current;
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await changed.WaitAsync(ends.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
         }
     }
 
@@ -170,6 +180,7 @@ public sealed class LeaderFollower : IAsyncDisposable
             }
 
             _current = null;
+            _index = -1; // nothing heard counts any more: the next report, whatever its index, is the news
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -183,7 +194,8 @@ public sealed class LeaderFollower : IAsyncDisposable
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         silence.CancelAfter(SilenceLimit);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node, "leader/stream"));
-        if (Volatile.Read(ref _index) is >= 0 and var index)
+        // Resuming from the last index heard, only while a leader is known: after Forget the stream must say who leads.
+        if (Current is not null && Volatile.Read(ref _index) is >= 0 and var index)
         {
             request.Headers.Add("Last-Event-ID", index.ToString(CultureInfo.InvariantCulture));
         }
@@ -262,11 +274,17 @@ public sealed class LeaderFollower : IAsyncDisposable
         changed.TrySetResult();
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        _stop.Dispose();
         if (_ownsHttp)
         {
             _http.Dispose();

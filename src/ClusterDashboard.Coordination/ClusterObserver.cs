@@ -25,7 +25,10 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private int _disposed;
     private volatile bool _synced;
+    private volatile bool _loaded;
     private int _stateChanges; // counts the session's state changes: a reload counts only if none came meanwhile
+    private int _missedChanges; // counts changes a lost connection kept from being applied
+    private long _unsyncedAt; // when the view last stopped being synced (a timestamp), 0 before it ever was synced
     private Channel<Work>? _work;
 
     // What the one loop applies, in order: a watch event, a reload (neither set), or a barrier to release once
@@ -68,7 +71,12 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         get
         {
             var zk = Client;
-            return new ViewFreshness(Current.Zxid, ListeningFrom > 0, _synced && zk?.State == ConnectionState.Connected, zk?.SinceLastAnswered);
+            var synced = _synced && zk?.State == ConnectionState.Connected;
+            var unsyncedAt = Volatile.Read(ref _unsyncedAt);
+            TimeSpan? unsynced = synced ? TimeSpan.Zero : unsyncedAt == 0 ? null : _time.GetElapsedTime(unsyncedAt);
+            // The client pings at a third of the session when idle; an answer takes a moment more.
+            var bound = (zk?.SessionTimeout ?? _options.SessionTimeout) / 3 + ViewFreshness.Grace;
+            return new ViewFreshness(Current.Zxid, _loaded, synced, zk?.SinceLastAnswered, unsynced, bound);
         }
     }
 
@@ -76,6 +84,8 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     {
         var zk = Client;
         var work = Volatile.Read(ref _work);
+        var changes = Volatile.Read(ref _stateChanges);
+        var missed = Volatile.Read(ref _missedChanges);
         if (zk is null || work is null || !Freshness.Synced)
         {
             throw new ZooKeeperException(ZooKeeperErrorCode.ConnectionLoss, "/");
@@ -91,6 +101,12 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         }
 
         await barrier.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // A connection that moved meanwhile may have kept a change from being applied before the barrier: no promise.
+        if (Volatile.Read(ref _stateChanges) != changes || Volatile.Read(ref _missedChanges) != missed || zk.State != ConnectionState.Connected || !_synced)
+        {
+            throw new ZooKeeperException(ZooKeeperErrorCode.ConnectionLoss, "/");
+        }
+
         return Current;
     }
 
@@ -139,14 +155,14 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     {
         var work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
         Volatile.Write(ref _work, work);
-        _synced = false;
+        Unsync();
         void OnEvent(WatchedEvent e) => work.Writer.TryWrite(new Work(e, null));
         void OnState(ConnectionState state)
         {
             // Persistent watches miss what changed while disconnected: reload after every reconnect. Until that reload
             // is applied the view is not synced.
-            _synced = false;
             Interlocked.Increment(ref _stateChanges);
+            Unsync();
             if (state == ConnectionState.Connected)
             {
                 work.Writer.TryWrite(default);
@@ -164,6 +180,23 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         }
 
         work.Writer.TryWrite(default);
+        try
+        {
+            await ApplyAllAsync(zk, work, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The session is over: a consistent read still queued cannot be answered from it.
+            work.Writer.TryComplete();
+            while (work.Reader.TryRead(out var left))
+            {
+                left.Barrier?.TrySetException(new ZooKeeperException(ZooKeeperErrorCode.ConnectionLoss, "/"));
+            }
+        }
+    }
+
+    private async Task ApplyAllAsync(ZooKeeperClient zk, Channel<Work> work, CancellationToken cancellationToken)
+    {
         await foreach (var item in work.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (item.Barrier is { } barrier)
@@ -185,19 +218,39 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
                     Volatile.Write(ref _listeningFrom, Math.Max(1, _tree.Zxid));
                 }
 
-                // Synced once a reload begun while connected is applied, unless the connection moved meanwhile.
+                Publish(changes, force: reload);
+
+                // Loaded, and synced once a reload begun while connected is applied (unless the connection moved
+                // meanwhile): only once the view it loaded is the one answers are built from.
+                if (reload)
+                {
+                    _loaded = true;
+                }
+
                 if (reload && connected && Volatile.Read(ref _stateChanges) == changesBefore)
                 {
                     _synced = true;
                 }
-
-                Publish(changes, force: reload);
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
             {
-                // The reconnect queues a reload, which catches up on whatever this missed.
+                // The reconnect queues a reload, which catches up on whatever this missed; a consistent read waiting
+                // behind it cannot promise anything.
+                Interlocked.Increment(ref _missedChanges);
+                Unsync();
             }
         }
+    }
+
+    // The view stops being synced now, if it was.
+    private void Unsync()
+    {
+        if (_synced || Volatile.Read(ref _unsyncedAt) == 0)
+        {
+            Volatile.Write(ref _unsyncedAt, _time.GetTimestamp());
+        }
+
+        _synced = false;
     }
 
     private void Publish(IReadOnlyList<ZnodeChange> changes, bool force)

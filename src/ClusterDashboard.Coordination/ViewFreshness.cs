@@ -8,23 +8,32 @@ namespace ClusterDashboard.Coordination;
 /// <param name="Synced">The view's session is connected and the view was loaded since it last (re)connected: it
 /// follows every change as ZooKeeper makes it.</param>
 /// <param name="LastContact">How long ago ZooKeeper last answered the view's session; null before it ever did.</param>
-public sealed record ViewFreshness(long Zxid, bool Loaded, bool Synced, TimeSpan? LastContact)
+/// <param name="Unsynced">How long ago the view stopped being synced; zero while it is, null before it ever was.</param>
+/// <param name="ContactBound">How long a synced view may go without an answer before it is in doubt: the session's
+/// ping interval plus <see cref="Grace"/>.</param>
+public sealed record ViewFreshness(long Zxid, bool Loaded, bool Synced, TimeSpan? LastContact, TimeSpan? Unsynced, TimeSpan ContactBound)
 {
-    /// <summary>How long a view that lost its session still counts as live: a reconnect to another server, which
-    /// reloads the view, takes about this long; past it, what the view says may be out of date.</summary>
+    /// <summary>How long a view that stopped being synced still counts as live: a reconnect to another server, which
+    /// reloads the view, takes about this long; past it, what the view says may be out of date. The time counts from
+    /// when the view stopped being synced, not from the last answer: a new connection is answered at once, long
+    /// before its reload has caught the view up.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
 
-    /// <summary>Whether answers may be built from this view: it is synced, or it heard from ZooKeeper within
-    /// <see cref="Grace"/> (a reconnect under way), and it was loaded at least once.</summary>
-    public bool Live => Loaded && (Synced || LastContact <= Grace);
+    /// <summary>Whether answers may be built from this view: loaded, and either synced and answered lately, or out of
+    /// sync for less than <see cref="Grace"/>.</summary>
+    public bool Live => Loaded && (Synced ? LastContact <= ContactBound : Unsynced <= Grace);
 
     /// <summary>Why the view is not live, for a 503's detail; null when it is.</summary>
     public string? StaleReason => Live
         ? null
         : !Loaded || LastContact is null
             ? "this node has not loaded its view of the cluster from ZooKeeper yet"
-            : $"this node's view of the cluster is not confirmed by ZooKeeper: its session was last answered {LastContact.Value.TotalMilliseconds:F0} ms ago";
+            : $"this node's view of the cluster is not confirmed by ZooKeeper: its session was last answered {LastContact.Value.TotalMilliseconds:F0} ms ago" +
+              (Synced ? string.Empty : $", and the view has been out of sync for {Unsynced?.TotalMilliseconds ?? 0:F0} ms");
 
     /// <summary>Before the first load.</summary>
-    public static ViewFreshness None { get; } = new(0, false, false, null);
+    public static ViewFreshness None { get; } = new(0, false, false, null, null, Grace);
+
+    /// <summary>A synced view just answered, for tests and fakes.</summary>
+    public static ViewFreshness SyncedAt(long zxid) => new(zxid, true, true, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(3));
 }

@@ -13,7 +13,7 @@ internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant,
     /// <summary>How current the view is; live by default. Null: built from <see cref="Current"/>, live.</summary>
     public ViewFreshness? SetFreshness { get; set; }
 
-    public ViewFreshness Freshness => SetFreshness ?? new ViewFreshness(Current.Zxid, Loaded: true, Synced: true, TimeSpan.Zero);
+    public ViewFreshness Freshness => SetFreshness ?? ViewFreshness.SyncedAt(Current.Zxid);
 
     public Task<ClusterSnapshot> ReadConsistentAsync(CancellationToken cancellationToken) => Task.FromResult(Current);
 

@@ -80,7 +80,7 @@ public sealed class LeaderStreamTests(StandaloneZooKeeperFixture zookeeper) : IC
         Assert.Equal("live", (await stream.NextAsync()).EventType);
         Assert.Equal("leader", (await stream.NextAsync()).EventType);
 
-        fake.SetFreshness = new ViewFreshness(42, Loaded: true, Synced: false, TimeSpan.FromSeconds(4));
+        fake.SetFreshness = new ViewFreshness(42, Loaded: true, Synced: false, TimeSpan.FromSeconds(4), Unsynced: TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3));
         var stale = await stream.NextAsync();
         fake.SetFreshness = null;
         var live = await stream.NextAsync();

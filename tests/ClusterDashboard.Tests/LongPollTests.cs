@@ -28,12 +28,16 @@ public sealed class LongPollTests(StandaloneZooKeeperFixture zookeeper) : IClass
         var held = http.GetAsync(new Uri("/leader?index=42&wait=30s", UriKind.Relative));
         await Eventually.UntilAsync(_ => Task.FromResult(feed.LongPollsWaiting == 1), Deadline, "the long-poll is held");
         fake.Publish(FakeCoordination.ThreeNodes() with { Zxid = 43 }); // a change, but the same leader: still held
+        var second = http.GetAsync(new Uri("/leader?index=43&wait=30s", UriKind.Relative));
+        await Eventually.UntilAsync(_ => Task.FromResult(feed.LongPollsWaiting == 2), Deadline, "the first long-poll is still held when a second comes");
         fake.Publish(LedBy(FakeCoordination.ThreeNodes(), "node-1", 8, "n_0000000008", zxid: 50));
         using var response = await held.WaitAsync(Deadline);
+        using var alongside = await second.WaitAsync(Deadline);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("node-1", (await response.Content.ReadFromJsonAsync<LeaderResponse>())!.NodeId);
         Assert.Equal(["50"], response.Headers.GetValues("X-Cluster-Index"));
+        Assert.Equal("node-1", (await alongside.Content.ReadFromJsonAsync<LeaderResponse>())!.NodeId);
     }
 
     [Fact]
@@ -65,6 +69,7 @@ public sealed class LongPollTests(StandaloneZooKeeperFixture zookeeper) : IClass
 
     [Theory]
     [InlineData("/leader?wait=30s")]
+    [InlineData("/leader?index=abc")]
     [InlineData("/leader?index=-1")]
     [InlineData("/leader?index=42&wait=forever")]
     [InlineData("/leader?index=42&wait=11m")]

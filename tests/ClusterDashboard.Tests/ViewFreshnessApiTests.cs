@@ -12,7 +12,7 @@ public sealed class ViewFreshnessApiTests
     private static FakeCoordination Cut(TimeSpan lastContact) => new()
     {
         Current = FakeCoordination.ThreeNodes(),
-        SetFreshness = new ViewFreshness(FakeCoordination.ThreeNodes().Zxid, Loaded: true, Synced: false, lastContact),
+        SetFreshness = new ViewFreshness(FakeCoordination.ThreeNodes().Zxid, Loaded: true, Synced: false, lastContact, Unsynced: lastContact, TimeSpan.FromSeconds(3)),
     };
 
     [Theory]
@@ -22,7 +22,7 @@ public sealed class ViewFreshnessApiTests
     [InlineData("/election/foreign")]
     public async Task A_live_view_names_its_index_and_last_contact_on_every_answer(string path)
     {
-        var coordination = new FakeCoordination { Current = FakeCoordination.ThreeNodes(), SetFreshness = new ViewFreshness(FakeCoordination.ThreeNodes().Zxid, true, true, TimeSpan.FromMilliseconds(120)) };
+        var coordination = new FakeCoordination { Current = FakeCoordination.ThreeNodes(), SetFreshness = new ViewFreshness(FakeCoordination.ThreeNodes().Zxid, true, true, TimeSpan.FromMilliseconds(120), TimeSpan.Zero, TimeSpan.FromSeconds(3)) };
         await using var app = new FakeDashboard(coordination);
         using var http = app.CreateClient();
 
@@ -58,6 +58,33 @@ public sealed class ViewFreshnessApiTests
         Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
         Assert.Equal(["true"], stale.Headers.GetValues("X-Cluster-Stale"));
         Assert.Equal(["7000"], stale.Headers.GetValues("X-Cluster-LastContact"));
+    }
+
+    [Theory]
+    [InlineData("/leader?stale=false", HttpStatusCode.ServiceUnavailable)]
+    [InlineData("/leader?stale=0", HttpStatusCode.ServiceUnavailable)]
+    [InlineData("/leader?stale=true", HttpStatusCode.OK)]
+    [InlineData("/leader?stale=maybe", HttpStatusCode.BadRequest)]
+    [InlineData("/leader?consistent=yes", HttpStatusCode.BadRequest)]
+    public async Task A_mode_is_on_bare_or_true_off_when_false_and_anything_else_is_a_400(string url, HttpStatusCode expected)
+    {
+        await using var app = new FakeDashboard(Cut(TimeSpan.FromSeconds(7)));
+        using var http = app.CreateClient();
+
+        using var response = await http.GetAsync(new Uri(url, UriKind.Relative));
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_long_poll_on_a_view_that_is_not_live_answers_503_at_once_instead_of_holding()
+    {
+        await using var app = new FakeDashboard(Cut(TimeSpan.FromSeconds(7)));
+        using var http = app.CreateClient();
+
+        using var response = await http.GetAsync(new Uri("/leader?index=42&wait=10m", UriKind.Relative)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
     }
 
     [Fact]

@@ -73,11 +73,21 @@ public static class ClusterApi
                 return bad;
             }
 
+            if (feed.LongPollsWaiting >= LongPoll.MaxHeld)
+            {
+                http.Response.Headers.RetryAfter = "5";
+                return TypedResults.Problem(title: "Too many long-polls", detail: $"This node holds {LongPoll.MaxHeld} long-polls already. Retry later, or ask another node.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
             // A shutdown ends the wait: the poll answers with the leader as it is, and the node need not wait for it.
             using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
             try
             {
-                await feed.WaitForLeaderChangeAsync(poll.Index!.Value, poll.Wait, time, held.Token);
+                // A view this node cannot vouch for is not worth waiting on: the answer below says so now.
+                if (observer.Freshness.Live || ViewReads.Flag(stale) == true)
+                {
+                    await feed.WaitForLeaderChangeAsync(poll.Index!.Value, poll.Wait, time, held.Token);
+                }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -88,7 +98,7 @@ public static class ClusterApi
         return read switch
         {
             { Problem: { } problem } => problem,
-            { NotModified: true } => TypedResults.StatusCode(StatusCodes.Status304NotModified),
+            { NotModified: true } when observer.Current.Leader is not null => TypedResults.StatusCode(StatusCodes.Status304NotModified),
             { View.Leader: { } leader } => TypedResults.Ok(leader.ToResponse()!),
             _ => TypedResults.Problem(
                 title: "No leader",
@@ -97,7 +107,7 @@ public static class ClusterApi
         };
     }
 
-    internal static ServerSentEventsResult<object> GetLeaderStream(
+    internal static Results<ServerSentEventsResult<object>, ProblemHttpResult> GetLeaderStream(
         HttpContext http,
         IClusterObserver observer,
         ClusterEventFeed feed,
@@ -107,6 +117,12 @@ public static class ClusterApi
     {
         // A Last-Event-ID that is not a number is a client's own business: it starts afresh.
         var resume = long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (long?)null;
+        if (!LeaderStream.TryOpen())
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(title: "Too many streams", detail: $"This node holds {LeaderStream.MaxStreams} leader streams already. Retry later, or ask another node.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         http.Response.Headers.CacheControl = "no-store";
         // A stream ends when its client goes or the node shuts down, which does not wait for it.
         return TypedResults.ServerSentEvents(LeaderStream.EventsAsync(feed, observer, time, resume, cancellationToken, lifetime.ApplicationStopping));

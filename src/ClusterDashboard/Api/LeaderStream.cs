@@ -25,6 +25,29 @@ internal static class LeaderStream
 
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
+    /// <summary>How many streams a node holds open at once; more are refused (503) until some close.</summary>
+    public const int MaxStreams = 4096;
+
+    private static int _open;
+
+    /// <summary>Takes one of the <see cref="MaxStreams"/> places, or says there is none.</summary>
+    public static bool TryOpen()
+    {
+        if (Interlocked.Increment(ref _open) <= MaxStreams)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _open);
+        return false;
+    }
+
+    // Gives the stream's place back when it ends.
+    private sealed class Place : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref _open);
+    }
+
     public sealed record StaleMessage(string Reason, long Index, long? LastContactMs);
 
     public sealed record IndexMessage(long Index);
@@ -39,6 +62,7 @@ internal static class LeaderStream
     {
         using var ends = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
         var cancellationToken = ends.Token;
+        using var place = new Place();
         // Resuming: the client has the leader of the view at lastEventId; it hears of a change since, or nothing.
         var sent = lastEventId is { } resumed && resumed <= observer.Current.Zxid ? resumed : -1;
         bool? live = null;
@@ -74,7 +98,10 @@ internal static class LeaderStream
 
             try
             {
-                await feed.WaitForLeaderChangeAsync(sent, FreshnessPoll, time, cancellationToken).ConfigureAwait(false);
+                // Before the first load there is no leader to wait on a change of: look again after a moment.
+                await (freshness.Loaded
+                    ? feed.WaitForLeaderChangeAsync(sent, FreshnessPoll, time, cancellationToken)
+                    : Task.Delay(FreshnessPoll, time, cancellationToken)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -13,6 +13,9 @@ internal static class LongPoll
     public static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
 
+    /// <summary>How many long-polls a node holds at once; more are refused (503) until some return.</summary>
+    public const int MaxHeld = 4096;
+
     public readonly record struct Request(long? Index, TimeSpan Wait, ProblemHttpResult? Problem = null);
 
     /// <summary>The index and how long to hold, or the 400 a bad pair answers.</summary>

@@ -25,16 +25,30 @@ internal static class ViewReads
     /// <summary>How long a consistent read may take before it answers 503.</summary>
     public static readonly TimeSpan ConsistentTimeout = TimeSpan.FromSeconds(2);
 
-    public static async Task<ViewRead> ReadAsync(HttpContext http, IClusterObserver observer, string? stale, string? consistent, CancellationToken cancellationToken)
+    /// <summary>A mode's query value: absent, <c>false</c> or <c>0</c> is off; present bare, <c>true</c> or <c>1</c> is on;
+    /// anything else is not understood.</summary>
+    public static bool? Flag(string? value) => value switch
     {
-        if (stale is not null && consistent is not null)
+        null or "false" or "0" => false,
+        "" or "true" or "1" => true,
+        _ => null,
+    };
+
+    public static async Task<ViewRead> ReadAsync(HttpContext http, IClusterObserver observer, string? staleValue, string? consistentValue, CancellationToken cancellationToken)
+    {
+        if (Flag(staleValue) is not { } stale || Flag(consistentValue) is not { } consistent)
+        {
+            return Refused(StatusCodes.Status400BadRequest, "Bad mode", "?stale and ?consistent take no value, or true, false, 1 or 0.");
+        }
+
+        if (stale && consistent)
         {
             return Refused(StatusCodes.Status400BadRequest, "Conflicting modes", "Ask for ?stale or ?consistent, not both.");
         }
 
         var freshness = observer.Freshness;
         WriteContact(http, freshness);
-        if (!freshness.Live && !(stale is not null && freshness.Loaded))
+        if (!freshness.Live && !(stale && freshness.Loaded))
         {
             http.Response.Headers.RetryAfter = "1";
             return Refused(
@@ -45,7 +59,7 @@ internal static class ViewReads
         }
 
         var view = observer.Current;
-        if (consistent is not null)
+        if (consistent)
         {
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bounded.CancelAfter(ConsistentTimeout);
