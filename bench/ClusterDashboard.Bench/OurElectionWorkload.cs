@@ -144,7 +144,7 @@ internal static class OurElectionWorkload
                 await WaitForOneLeaderAsync(all);
             }
 
-            return new ElectionMeasurement(Percentile(latencies, 0.50), Percentile(latencies, 0.99), Percentile(fromDeletion, 0.50), Percentile(fromDeletion, 0.99), (double)notifications / rounds);
+            return new ElectionMeasurement(Percentiles.Of(latencies, 0.50), Percentiles.Of(latencies, 0.99), Percentiles.Of(fromDeletion, 0.50), Percentiles.Of(fromDeletion, 0.99), (double)notifications / rounds);
         }
         finally
         {
@@ -210,15 +210,4 @@ internal static class OurElectionWorkload
         (await FourLetterWords.MntrAsync(server, TimeSpan.FromSeconds(5)))
             .Where(kv => kv.Key.StartsWith("zk_sum_node_", StringComparison.Ordinal) && kv.Key.EndsWith("_watch_count", StringComparison.Ordinal))
             .Sum(kv => long.Parse(kv.Value, System.Globalization.CultureInfo.InvariantCulture));
-
-    private static double Percentile(List<double> values, double p)
-    {
-        if (values.Count == 0)
-        {
-            return 0;
-        }
-
-        var sorted = values.Order().ToList();
-        return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(sorted.Count * p))];
-    }
 }

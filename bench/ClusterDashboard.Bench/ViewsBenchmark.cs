@@ -85,7 +85,7 @@ internal static class ViewsBenchmark
             }
 
             Print("every view of every node", all);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  every view / election: p50 {Percentile(all, 50) / Percentile(election, 50):F1}x, p99 {Percentile(all, 99) / Percentile(election, 99):F1}x"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  every view / election: p50 {Percentiles.Of(all, 0.50) / Percentiles.Of(election, 0.50):F1}x, p99 {Percentiles.Of(all, 0.99) / Percentiles.Of(election, 0.99):F1}x"));
             return 0;
         }
         finally
@@ -106,13 +106,7 @@ internal static class ViewsBenchmark
     }
 
     private static void Print(string name, List<double> values) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-32} {Percentile(values, 50),8:F1} {Percentile(values, 90),8:F1} {Percentile(values, 99),8:F1} {values.Max(),8:F1}"));
-
-    private static double Percentile(List<double> values, int p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-32} {Percentiles.Of(values, 0.50),8:F1} {Percentiles.Of(values, 0.90),8:F1} {Percentiles.Of(values, 0.99),8:F1} {values.Max(),8:F1}"));
 
     // Every node's /leader names the same candidate.
     private static async Task<JsonElement> AgreedAsync(HttpClient http, List<NodeProcess> nodes, TimeSpan deadline)

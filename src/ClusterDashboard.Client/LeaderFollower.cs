@@ -237,7 +237,8 @@ public sealed class LeaderFollower : IAsyncDisposable
     {
         using var json = JsonDocument.Parse(item.Data);
         var root = json.RootElement;
-        var url = root.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String && Uri.TryCreate(u.GetString(), UriKind.Absolute, out var parsed) ? parsed : null;
+        var url = root.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String && Uri.TryCreate(u.GetString(), UriKind.Absolute, out var parsed)
+            && parsed.Scheme is "http" or "https" ? parsed : null; // a node's body is input too: only a web address is handed on
         return new LeaderView(
             root.GetProperty("nodeId").GetString() ?? throw new JsonException("a leader without a nodeId"),
             url,
@@ -260,7 +261,7 @@ public sealed class LeaderFollower : IAsyncDisposable
             }
 
             _index = index;
-            if (_current?.Znode == leader?.Znode && (_current is null) == (leader is null))
+            if (_current?.Znode == leader?.Znode)
             {
                 _current = leader;
                 return;

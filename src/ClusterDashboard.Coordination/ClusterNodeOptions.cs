@@ -24,7 +24,7 @@ public sealed record ClusterNodeOptions
     /// election path with "-sessions" appended, so two elections in one namespace keep apart.</summary>
     public string ElectionSessionsPath
     {
-        get => _electionSessionsPath ?? ElectionPath + "-sessions";
+        get => _electionSessionsPath ?? SessionMarker.DefaultPathFor(ElectionPath);
         init => _electionSessionsPath = value;
     }
 

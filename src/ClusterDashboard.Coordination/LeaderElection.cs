@@ -39,7 +39,7 @@ public sealed class LeaderElection : IElectionParticipant
     {
         ZooKeeperPath.Validate(electionPath);
         _electionPath = electionPath;
-        _sessionsPath = sessionsPath ?? electionPath + "-sessions";
+        _sessionsPath = sessionsPath ?? SessionMarker.DefaultPathFor(electionPath);
         ZooKeeperPath.Validate(_sessionsPath);
         _acl = acl ?? Acl.OpenUnsafe;
         _policy = policy;

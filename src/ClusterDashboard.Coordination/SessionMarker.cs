@@ -20,6 +20,10 @@ internal static class SessionMarker
     public const string Held = "held";
     public const string Released = "released";
 
+    /// <summary>Where the markers of an election's sessions live unless told otherwise: beside the election parent,
+    /// so two elections in one namespace keep apart.</summary>
+    public static string DefaultPathFor(string electionPath) => electionPath + "-sessions";
+
     /// <summary>The marker of <paramref name="sessionId"/> under <paramref name="sessionsPath"/>.</summary>
     public static string PathOf(string sessionsPath, long sessionId) =>
         ZooKeeperPath.Combine(sessionsPath, sessionId.ToString("x16", CultureInfo.InvariantCulture));

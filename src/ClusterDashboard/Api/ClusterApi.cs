@@ -117,7 +117,7 @@ public static class ClusterApi
     {
         // A Last-Event-ID that is not a number is a client's own business: it starts afresh.
         var resume = long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : (long?)null;
-        if (!LeaderStream.TryOpen())
+        if (feed.StreamsOpen >= LeaderStream.MaxStreams)
         {
             http.Response.Headers.RetryAfter = "5";
             return TypedResults.Problem(title: "Too many streams", detail: $"This node holds {LeaderStream.MaxStreams} leader streams already. Retry later, or ask another node.", statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -28,26 +28,6 @@ internal static class LeaderStream
     /// <summary>How many streams a node holds open at once; more are refused (503) until some close.</summary>
     public const int MaxStreams = 4096;
 
-    private static int _open;
-
-    /// <summary>Takes one of the <see cref="MaxStreams"/> places, or says there is none.</summary>
-    public static bool TryOpen()
-    {
-        if (Interlocked.Increment(ref _open) <= MaxStreams)
-        {
-            return true;
-        }
-
-        Interlocked.Decrement(ref _open);
-        return false;
-    }
-
-    // Gives the stream's place back when it ends.
-    private sealed class Place : IDisposable
-    {
-        public void Dispose() => Interlocked.Decrement(ref _open);
-    }
-
     public sealed record StaleMessage(string Reason, long Index, long? LastContactMs);
 
     public sealed record IndexMessage(long Index);
@@ -62,7 +42,8 @@ internal static class LeaderStream
     {
         using var ends = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
         var cancellationToken = ends.Token;
-        using var place = new Place();
+        // Counted from the stream's first step to its end: one refused or never started holds no place.
+        using var held = feed.HoldStream();
         // Resuming: the client has the leader of the view at lastEventId; it hears of a change since, or nothing.
         var sent = lastEventId is { } resumed && resumed <= observer.Current.Zxid ? resumed : -1;
         bool? live = null;

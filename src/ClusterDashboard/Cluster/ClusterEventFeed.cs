@@ -82,9 +82,33 @@ public sealed class ClusterEventFeed : IDisposable
     }
 
     private int _longPolls;
+    private int _streams;
 
     /// <summary>How many long-polls are held right now.</summary>
     public int LongPollsWaiting => Volatile.Read(ref _longPolls);
+
+    /// <summary>How many leader streams are open right now.</summary>
+    public int StreamsOpen => Volatile.Read(ref _streams);
+
+    /// <summary>Counts a leader stream as open until the result is disposed.</summary>
+    public IDisposable HoldStream()
+    {
+        Interlocked.Increment(ref _streams);
+        return new Held(this);
+    }
+
+    private sealed class Held(ClusterEventFeed feed) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Interlocked.Decrement(ref feed._streams);
+            }
+        }
+    }
 
     public IElectionParticipant Local => _participant;
 
