@@ -8,7 +8,8 @@ namespace ClusterDashboard.ZooKeeper.Tests;
 internal sealed class ImpairedLink
 {
     private volatile bool _stallWrites;
-    private volatile bool _dropWrites;
+    private int _dialed;
+    private int _droppingUpTo; // connections dialed up to this number drop what they are given to write
     private volatile bool _silenceReads;
     private TimeSpan _delayNextWrite;
 
@@ -18,11 +19,10 @@ internal sealed class ImpairedLink
         set => _stallWrites = value;
     }
 
-    public bool DropWrites
-    {
-        get => _dropWrites;
-        set => _dropWrites = value;
-    }
+    /// <summary>From now on, what is written on the connections open now vanishes; connections dialed later carry
+    /// their writes. A one-way partition of the path the connection took, which a new connection gets around, so a
+    /// test can tell the client noticed in time from a session that expired meanwhile.</summary>
+    public void DropWritesOfOpenConnections() => Volatile.Write(ref _droppingUpTo, Volatile.Read(ref _dialed));
 
     public bool SilenceReads
     {
@@ -39,7 +39,9 @@ internal sealed class ImpairedLink
         }
     }
 
-    public ZooKeeperDialer Dialer => async (server, cancellationToken) => new ImpairedStream(await ZooKeeperDialers.Tcp(server, cancellationToken), this);
+    public ZooKeeperDialer Dialer => async (server, cancellationToken) => new ImpairedStream(await ZooKeeperDialers.Tcp(server, cancellationToken), this, Interlocked.Increment(ref _dialed));
+
+    private bool Drops(int connection) => connection <= Volatile.Read(ref _droppingUpTo);
 
     private TimeSpan TakeDelay()
     {
@@ -51,7 +53,7 @@ internal sealed class ImpairedLink
         }
     }
 
-    private sealed class ImpairedStream(Stream inner, ImpairedLink link) : Stream
+    private sealed class ImpairedStream(Stream inner, ImpairedLink link, int number) : Stream
     {
         private readonly CancellationTokenSource _closed = new();
 
@@ -101,7 +103,7 @@ internal sealed class ImpairedLink
                 }
             }
 
-            if (!link.DropWrites)
+            if (!link.Drops(number))
             {
                 await inner.WriteAsync(buffer, cancellationToken);
             }

@@ -61,9 +61,8 @@ public sealed class LivenessTests(StandaloneZooKeeperFixture zookeeper) : IClass
         });
 
         // What the client sends vanishes; what the server sends, a notification every 100 ms, still arrives.
-        link.DropWrites = true;
+        link.DropWritesOfOpenConnections();
         await disconnected.WaitAsync(Deadline);
-        link.DropWrites = false;
         await zk.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(Deadline);
         await stop.CancelAsync();
         await chatter;
