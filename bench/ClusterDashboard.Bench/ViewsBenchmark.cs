@@ -34,7 +34,7 @@ internal static class ViewsBenchmark
         var nodes = Enumerable.Range(1, 3).Select(i => NodeProcess.Start(app, $"node-{i}", connect)).ToList();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(90) };
         using var stop = new CancellationTokenSource();
-        var tracker = new RoundTracker();
+        var tracker = new RoundTracker(3);
         var watchers = new List<Task>();
         var hubs = new List<HubConnection>();
         try
@@ -47,8 +47,11 @@ internal static class ViewsBenchmark
                 watchers.Add(LongPollAsync(http, node, tracker, stop.Token));
             }
 
-            var election = new List<double>();
             var accepted = new List<double>();
+            var election = new List<double>();
+            var applied = new List<double>();
+            var delivery = new List<double>();
+            var stepDownHub = new List<double>();
             var byView = Views.ToDictionary(v => v, _ => new List<double>());
             var all = new List<double>();
             for (var round = 0; round < rounds; round++)
@@ -65,26 +68,34 @@ internal static class ViewsBenchmark
 
                 accepted.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
                 var result = await heard.WaitAsync(TimeSpan.FromSeconds(30));
-                election.Add(result.Elected);
-                all.Add(result.Seen.Values.Max());
+                double Since(DateTimeOffset at) => (at - result.SteppedDown).TotalMilliseconds;
+                election.Add(Since(result.Elected));
+                stepDownHub.Add((result.SteppedDownHeard - result.SteppedDown).TotalMilliseconds);
+                applied.AddRange(result.Applied.Values.Select(Since));
+                delivery.AddRange(result.Seen.Select(s => (s.Value - result.Applied[s.Key.Node]).TotalMilliseconds));
+                all.Add(result.Seen.Values.Max(Since));
                 foreach (var view in Views)
                 {
-                    byView[view].AddRange(result.Seen.Where(s => s.Key.View == view).Select(s => s.Value));
+                    byView[view].AddRange(result.Seen.Where(s => s.Key.View == view).Select(s => Since(s.Value)));
                 }
 
                 leader = await AgreedAsync(http, nodes, TimeSpan.FromSeconds(30));
             }
 
-            Console.WriteLine($"views: {rounds} resignations, 3 nodes, 3 ZooKeeper servers; ms from the old leader's hub saying it stepped down");
-            Console.WriteLine($"  {"",-32} {"p50",8} {"p90",8} {"p99",8} {"max",8}");
+            Console.WriteLine($"views: {rounds} resignations, 3 nodes, 3 ZooKeeper servers; ms from the old leader's node stepping down (its own stamp)");
+            Console.WriteLine($"  {"",-44} {"p50",8} {"p90",8} {"p99",8} {"max",8}");
             Print("(order sent to 202, for scale)", accepted);
-            Print("election (successor told)", election);
+            Print("election: successor's node told it leads", election);
+            Print("each node's observer applied the deletion", applied);
             foreach (var view in Views)
             {
-                Print($"{view} (each node)", byView[view]);
+                Print($"{view}: each node's view received here", byView[view]);
             }
 
             Print("every view of every node", all);
+            Console.WriteLine("  where the time goes, ms:");
+            Print("observer applied to view received here", delivery);
+            Print("a hub message (the step-down's own)", stepDownHub);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  every view / election: p50 {Percentiles.Of(all, 0.50) / Percentiles.Of(election, 0.50):F1}x, p99 {Percentiles.Of(all, 0.99) / Percentiles.Of(election, 0.99):F1}x"));
             return 0;
         }
@@ -106,7 +117,7 @@ internal static class ViewsBenchmark
     }
 
     private static void Print(string name, List<double> values) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-32} {Percentiles.Of(values, 0.50),8:F1} {Percentiles.Of(values, 0.90),8:F1} {Percentiles.Of(values, 0.99),8:F1} {values.Max(),8:F1}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-44} {Percentiles.Of(values, 0.50),8:F1} {Percentiles.Of(values, 0.90),8:F1} {Percentiles.Of(values, 0.99),8:F1} {values.Max(),8:F1}"));
 
     // Every node's /leader names the same candidate.
     private static async Task<JsonElement> AgreedAsync(HttpClient http, List<NodeProcess> nodes, TimeSpan deadline)
@@ -145,13 +156,21 @@ internal static class ViewsBenchmark
         });
         hub.On<JsonElement>("LocalStateChanged", state =>
         {
+            var at = state.GetProperty("at").GetDateTimeOffset();
             if (state.GetProperty("state").GetString() == "leader")
             {
-                tracker.Elected(state.GetProperty("znode").GetString()!);
+                tracker.Elected(state.GetProperty("znode").GetString()!, at);
             }
             else
             {
-                tracker.SteppedDown(node.Id);
+                tracker.SteppedDown(node.Id, at);
+            }
+        });
+        hub.On<JsonElement>("ZnodeChanged", change =>
+        {
+            if (change.GetProperty("kind").GetString() == "deleted")
+            {
+                tracker.Applied(node.Id, change.GetProperty("path").GetString()!, change.GetProperty("at").GetDateTimeOffset());
             }
         });
         await hub.StartAsync();
@@ -203,81 +222,102 @@ internal static class ViewsBenchmark
         throw new InvalidOperationException("run from within the repository");
     }
 
-    /// <summary>One round at a time: when each (node, view) first named a leader other than the old one, and when the
-    /// successor's node said it leads, in ms from the round's start.</summary>
-    private sealed class RoundTracker
+    /// <summary>What one round saw, on the machine's wall clock (the nodes and this process read the same one): when the
+    /// old leader's node stepped down and when the successor's node was told it leads, as those nodes stamped it; when
+    /// each node's observer applied the deletion of the old candidate, as that node stamped it; when each (node, view)
+    /// reached this process naming another leader; and when the step-down's own hub message did.</summary>
+    private sealed record Round(
+        DateTimeOffset SteppedDown,
+        DateTimeOffset SteppedDownHeard,
+        DateTimeOffset Elected,
+        IReadOnlyDictionary<string, DateTimeOffset> Applied,
+        IReadOnlyDictionary<(string Node, string View), DateTimeOffset> Seen);
+
+    /// <summary>One round at a time; complete once every stamp of <see cref="Round"/> is in.</summary>
+    private sealed class RoundTracker(int nodes)
     {
         private readonly Lock _lock = new();
         private string? _old;
-        private long _start;
-        private int _expected;
-        private double? _elected;
-        private double? _resigned;
         private string? _oldNode;
-        private Dictionary<(string Node, string View), double> _seen = [];
-        private TaskCompletionSource<(double Elected, Dictionary<(string Node, string View), double> Seen)>? _done;
+        private int _expected;
+        private (DateTimeOffset At, DateTimeOffset Heard)? _steppedDown;
+        private DateTimeOffset? _elected;
+        private Dictionary<string, DateTimeOffset> _applied = [];
+        private Dictionary<(string Node, string View), DateTimeOffset> _seen = [];
+        private TaskCompletionSource<Round>? _done;
 
-        public Task<(double Elected, Dictionary<(string Node, string View), double> Seen)> Begin(string old, string oldNode, int expected)
+        public Task<Round> Begin(string old, string oldNode, int expected)
         {
             lock (_lock)
             {
                 _old = old;
                 _oldNode = oldNode;
-                _resigned = null;
                 _expected = expected;
+                _steppedDown = null;
                 _elected = null;
+                _applied = [];
                 _seen = [];
                 _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-                _start = Stopwatch.GetTimestamp();
                 return _done.Task;
             }
         }
 
         public void Saw(string node, string view, string znode)
         {
+            var heard = DateTimeOffset.UtcNow;
             lock (_lock)
             {
-                if (_old is null || znode == _old || !_seen.TryAdd((node, view), Elapsed()))
+                if (_old is not null && znode != _old && _seen.TryAdd((node, view), heard))
                 {
-                    return;
-                }
-
-                Complete();
-            }
-        }
-
-        /// <summary>The old leader's node reports it stopped leading: the resign took effect. Times count from here.</summary>
-        public void SteppedDown(string node)
-        {
-            lock (_lock)
-            {
-                if (_old is not null && node == _oldNode && _resigned is null)
-                {
-                    _resigned = Elapsed();
-                }
-            }
-        }
-
-        public void Elected(string znode)
-        {
-            lock (_lock)
-            {
-                if (_old is not null && znode != _old && _elected is null)
-                {
-                    _elected = Elapsed();
                     Complete();
                 }
             }
         }
 
-        private double Elapsed() => Stopwatch.GetElapsedTime(_start).TotalMilliseconds;
+        /// <summary>The old leader's node reports it stopped leading: the resign took effect.</summary>
+        public void SteppedDown(string node, DateTimeOffset at)
+        {
+            var heard = DateTimeOffset.UtcNow;
+            lock (_lock)
+            {
+                if (_old is not null && node == _oldNode && _steppedDown is null)
+                {
+                    _steppedDown = (at, heard);
+                    Complete();
+                }
+            }
+        }
+
+        public void Elected(string znode, DateTimeOffset at)
+        {
+            lock (_lock)
+            {
+                if (_old is not null && znode != _old && _elected is null)
+                {
+                    _elected = at;
+                    Complete();
+                }
+            }
+        }
+
+        /// <summary>A node's observer applied a deletion: the old candidate's, if it ends in its name.</summary>
+        public void Applied(string node, string path, DateTimeOffset at)
+        {
+            lock (_lock)
+            {
+                if (_old is not null && path.EndsWith("/" + _old, StringComparison.Ordinal) && _applied.TryAdd(node, at))
+                {
+                    Complete();
+                }
+            }
+        }
 
         private void Complete()
         {
-            if (_elected is { } elected && _seen.Count == _expected && _resigned is { } resigned)
+            if (_elected is { } elected && _steppedDown is { } down && _applied.Count == nodes && _seen.Count == _expected)
             {
                 _old = null;
-                _done!.TrySetResult((elected - resigned, _seen.ToDictionary(s => s.Key, s => s.Value - resigned)));
+                _done!.TrySetResult(new Round(down.At, down.Heard, elected, _applied, _seen));
             }
         }
     }

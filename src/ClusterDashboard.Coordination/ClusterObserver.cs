@@ -195,50 +195,105 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         }
     }
 
+    // Events are applied in order, but their reads go out together: before the oldest is applied, every event queued
+    // behind it has its reads sent (up to a window), so a burst of changes (a failover makes a dozen) costs about one
+    // round trip, not one each. A reload or a barrier is a fence: it waits for every event before it, and no event
+    // after it is read before it is done (a reload's reads must not be overtaken by an older event's answer).
     private async Task ApplyAllAsync(ZooKeeperClient zk, Channel<Work> work, CancellationToken cancellationToken)
     {
-        await foreach (var item in work.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        var pending = new Queue<TreeCache.PendingEvent>();
+        Work? fence = null;
+        try
         {
-            if (item.Barrier is { } barrier)
+            while (true)
             {
-                barrier.TrySetResult();
-                continue;
-            }
-
-            try
-            {
-                var reload = item.Event is null;
-                var changesBefore = Volatile.Read(ref _stateChanges);
-                var connected = zk.State == ConnectionState.Connected;
-                IReadOnlyList<ZnodeChange> changes = item.Event is not { } e
-                    ? await _tree.LoadAsync(zk, cancellationToken).ConfigureAwait(false)
-                    : await _tree.ApplyAsync(zk, e, cancellationToken).ConfigureAwait(false) is { } change ? [change] : [];
-                if (reload && ListeningFrom == 0)
+                while (fence is null && pending.Count < ReadsInFlight && work.Reader.TryRead(out var item))
                 {
-                    Volatile.Write(ref _listeningFrom, Math.Max(1, _tree.Zxid));
+                    if (item.Event is { } e)
+                    {
+                        pending.Enqueue(_tree.Begin(zk, e, cancellationToken));
+                    }
+                    else
+                    {
+                        fence = item;
+                    }
                 }
 
-                Publish(changes, force: reload);
-
-                // Loaded, and synced once a reload begun while connected is applied (unless the connection moved
-                // meanwhile): only once the view it loaded is the one answers are built from.
-                if (reload)
+                if (pending.TryDequeue(out var next))
                 {
-                    _loaded = true;
+                    await ApplyEventAsync(next).ConfigureAwait(false);
                 }
-
-                if (reload && connected && Volatile.Read(ref _stateChanges) == changesBefore)
+                else if (fence is { } f)
                 {
-                    _synced = true;
+                    fence = null;
+                    await ApplyFenceAsync(zk, f, cancellationToken).ConfigureAwait(false);
+                }
+                else if (!await work.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
                 }
             }
-            catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
+        }
+        finally
+        {
+            fence?.Barrier?.TrySetException(new ZooKeeperException(ZooKeeperErrorCode.ConnectionLoss, "/"));
+            while (pending.TryDequeue(out var left))
             {
-                // The reconnect queues a reload, which catches up on whatever this missed; a consistent read waiting
-                // behind it cannot promise anything.
-                Interlocked.Increment(ref _missedChanges);
-                Unsync();
+                await left.AbandonAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private const int ReadsInFlight = 64;
+
+    private async Task ApplyEventAsync(TreeCache.PendingEvent pending)
+    {
+        try
+        {
+            Publish(await _tree.ApplyAsync(pending).ConfigureAwait(false) is { } change ? [change] : [], force: false);
+        }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
+        {
+            // The reconnect queues a reload, which catches up on whatever this missed; a consistent read waiting
+            // behind it cannot promise anything.
+            Interlocked.Increment(ref _missedChanges);
+            Unsync();
+        }
+    }
+
+    private async Task ApplyFenceAsync(ZooKeeperClient zk, Work item, CancellationToken cancellationToken)
+    {
+        if (item.Barrier is { } barrier)
+        {
+            barrier.TrySetResult();
+            return;
+        }
+
+        try
+        {
+            var changesBefore = Volatile.Read(ref _stateChanges);
+            var connected = zk.State == ConnectionState.Connected;
+            var changes = await _tree.LoadAsync(zk, cancellationToken).ConfigureAwait(false);
+            if (ListeningFrom == 0)
+            {
+                Volatile.Write(ref _listeningFrom, Math.Max(1, _tree.Zxid));
+            }
+
+            Publish(changes, force: true);
+
+            // Loaded, and synced once a reload begun while connected is applied (unless the connection moved
+            // meanwhile): only once the view it loaded is the one answers are built from.
+            _loaded = true;
+            if (connected && Volatile.Read(ref _stateChanges) == changesBefore)
+            {
+                _synced = true;
+            }
+        }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
+        {
+            // The reconnect queues another reload; a consistent read waiting behind this one cannot promise anything.
+            Interlocked.Increment(ref _missedChanges);
+            Unsync();
         }
     }
 

@@ -78,29 +78,62 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
     }
 
     /// <summary>Applies one event of the recursive watches; returns the change it made, if any.</summary>
-    public async Task<ZnodeChange?> ApplyAsync(ZooKeeperClient zk, WatchedEvent watched, CancellationToken cancellationToken)
+    public Task<ZnodeChange?> ApplyAsync(ZooKeeperClient zk, WatchedEvent watched, CancellationToken cancellationToken) =>
+        ApplyAsync(Begin(zk, watched, cancellationToken));
+
+    /// <summary>Sends the reads one event of the recursive watches needs, at once, and returns the event pending. The
+    /// client keeps requests in order, so a burst of events has all its reads on the wire together instead of one round
+    /// trip after another; <see cref="ApplyAsync(PendingEvent)"/> then applies them one by one, in the events' order.
+    /// Each read answers from a later point of the server's history than the one before it, as when they went one by
+    /// one, so the cache still only moves forward.</summary>
+    public PendingEvent Begin(ZooKeeperClient zk, WatchedEvent watched, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zk);
         ArgumentNullException.ThrowIfNull(watched);
         if (watched.Path is not { } path || !Contains(path))
         {
-            return null;
+            return PendingEvent.Ignored(watched);
         }
 
         // A parent's stat (its child count, cversion, pzxid) moves with every child created or deleted, but recursive
-        // watches send no event for it: it is read again beside the child, so the cached parent is never older.
+        // watches send no event for it: it is read again beside the child, so the cached parent is never older. A data
+        // change leaves the parent's stat alone, so it costs one read of the child only.
         var parent = path == "/" ? null : ZooKeeperPath.Parent(path);
         var parentCached = parent is not null && Contains(parent);
         switch (watched.Type)
         {
             case WatchEventType.NodeCreated:
-            case WatchEventType.NodeDataChanged:
-                var reads = await zk.MultiReadAsync(
+                return new PendingEvent(watched, parent, parentCached, zk.MultiReadAsync(
                     parentCached ? [ReadOperation.GetData(path), ReadOperation.GetData(parent!)] : [ReadOperation.GetData(path)],
-                    cancellationToken).ConfigureAwait(false);
-                if (parentCached)
+                    cancellationToken), null);
+            case WatchEventType.NodeDataChanged:
+                return new PendingEvent(watched, parent, parentCached, zk.MultiReadAsync([ReadOperation.GetData(path)], cancellationToken), null);
+            case WatchEventType.NodeDeleted when parentCached:
+                return new PendingEvent(watched, parent, parentCached, zk.MultiReadAsync([ReadOperation.GetData(parent!)], cancellationToken), null);
+            case WatchEventType.NodeDeleted:
+                return new PendingEvent(watched, parent, parentCached, null, parent is null ? null : zk.ExistsAsync(parent, cancellationToken: cancellationToken));
+            default:
+                return PendingEvent.Ignored(watched);
+        }
+    }
+
+    /// <summary>Applies an event begun with <see cref="Begin"/>, once its reads are answered; events are applied in the
+    /// order they were begun. Returns the change it made, if any.</summary>
+    public async Task<ZnodeChange?> ApplyAsync(PendingEvent pending)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        if (pending.Event.Path is not { } path || !Contains(path))
+        {
+            return null;
+        }
+
+        switch (pending.Event.Type)
+        {
+            case WatchEventType.NodeCreated or WatchEventType.NodeDataChanged when pending.Reads is { } read:
+                var reads = await read.ConfigureAwait(false);
+                if (pending.Event.Type == WatchEventType.NodeCreated && pending.ParentCached)
                 {
-                    RefreshParent(parent!, reads[1]);
+                    RefreshParent(pending.Parent!, reads[1]);
                 }
 
                 if (reads[0] is not DataReadResult data)
@@ -116,21 +149,44 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
             case WatchEventType.NodeDeleted:
                 // The parent's pzxid is the zxid of its latest child change: the delete, unless more came since.
                 long zxid;
-                if (parentCached)
+                if (pending.Reads is { } parentRead)
                 {
-                    var read = (await zk.MultiReadAsync([ReadOperation.GetData(parent!)], cancellationToken).ConfigureAwait(false))[0];
-                    RefreshParent(parent!, read);
-                    zxid = read is DataReadResult p ? p.Node.Stat.Pzxid : _zxid;
+                    var result = (await parentRead.ConfigureAwait(false))[0];
+                    RefreshParent(pending.Parent!, result);
+                    zxid = result is DataReadResult p ? p.Node.Stat.Pzxid : _zxid;
                 }
                 else
                 {
-                    zxid = (parent is null ? null : await zk.ExistsAsync(parent, cancellationToken: cancellationToken).ConfigureAwait(false))?.Pzxid ?? _zxid;
+                    zxid = (pending.ParentStat is { } stat ? await stat.ConfigureAwait(false) : null)?.Pzxid ?? _zxid;
                 }
 
                 _zxid = Math.Max(_zxid, zxid);
                 return Remove(path, zxid);
             default:
                 return null;
+        }
+    }
+
+    /// <summary>An event of the recursive watches with its reads on their way.</summary>
+    public sealed record PendingEvent(
+        WatchedEvent Event,
+        string? Parent,
+        bool ParentCached,
+        Task<IReadOnlyList<ReadOperationResult>>? Reads,
+        Task<Stat?>? ParentStat)
+    {
+        internal static PendingEvent Ignored(WatchedEvent watched) => new(watched, null, false, null, null);
+
+        /// <summary>Waits for the reads without applying them: for events left unapplied when the session ends.</summary>
+        public async Task AbandonAsync()
+        {
+            try
+            {
+                await (Reads ?? (Task)(ParentStat ?? Task.CompletedTask)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ZooKeeperException or OperationCanceledException)
+            {
+            }
         }
     }
 

@@ -38,4 +38,54 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
         Assert.Equal("1'", Encoding.UTF8.GetString(snapshot.Nodes[$"{root}/a"].Data));
         Assert.Equal(changes[2]!.Zxid, snapshot.Zxid);
     }
+
+    [Fact]
+    public async Task Events_whose_reads_travel_together_leave_the_cache_as_a_fresh_load_would()
+    {
+        var root = TestPaths.Unique("tree");
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = zookeeper.ConnectString });
+        await zk.CreateAsync(root, "r");
+        var cache = new TreeCache([root], TimeProvider.System);
+        var events = System.Threading.Channels.Channel.CreateUnbounded<WatchedEvent>();
+        await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
+        await cache.LoadAsync(zk, CancellationToken.None);
+
+        // A burst like a failover's: creates, data changes and deletes of siblings, all under one parent.
+        await zk.CreateAsync($"{root}/a", "1");
+        await zk.CreateAsync($"{root}/b", "2");
+        await zk.SetDataAsync($"{root}/a", Encoding.UTF8.GetBytes("1'"));
+        await zk.DeleteAsync($"{root}/b");
+        await zk.CreateAsync($"{root}/c", "3");
+        await zk.SetDataAsync($"{root}/c", Encoding.UTF8.GetBytes("3'"));
+        var burst = new List<WatchedEvent>();
+        while (burst.Count < 6)
+        {
+            burst.Add(await events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        // Every read on the wire before the first is applied, then applied in the events' order.
+        var pending = burst.Select(e => cache.Begin(zk, e, CancellationToken.None)).ToList();
+        var changes = new List<ZnodeChange?>();
+        foreach (var p in pending)
+        {
+            changes.Add(await cache.ApplyAsync(p));
+        }
+
+        var fresh = new TreeCache([root], TimeProvider.System);
+        await fresh.LoadAsync(zk, CancellationToken.None);
+        var expected = fresh.Snapshot().Nodes;
+        var actual = cache.Snapshot().Nodes;
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
+        foreach (var (path, node) in expected)
+        {
+            Assert.Equal(node.Stat, actual[path].Stat); // the parent's child count and pzxid included
+            Assert.Equal(Encoding.UTF8.GetString(node.Data), Encoding.UTF8.GetString(actual[path].Data));
+        }
+
+        // b was gone before its create was read: it never enters the cache, and its delete changes nothing.
+        Assert.Equal([$"{root}/a", $"{root}/a", $"{root}/c", $"{root}/c"], changes.OfType<ZnodeChange>().Select(c => c.Path));
+        var zxids = changes.OfType<ZnodeChange>().Select(c => c.Zxid).ToList();
+        Assert.Equal(zxids.Order(), zxids);
+        Assert.Equal(fresh.Zxid, cache.Zxid);
+    }
 }
