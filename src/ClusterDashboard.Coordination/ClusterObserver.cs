@@ -52,6 +52,8 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
 
     public event Action<ZnodeChange>? ZnodeChanged;
 
+    public event Action? FreshnessChanged;
+
     public ClusterSnapshot Current => Volatile.Read(ref _current);
 
     /// <summary>A consistent copy of the cached tree: the cluster's own znodes, nothing else.</summary>
@@ -288,6 +290,8 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
             {
                 _synced = true;
             }
+
+            FreshnessChanged?.Invoke();
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
         {
@@ -306,6 +310,7 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         }
 
         _synced = false;
+        FreshnessChanged?.Invoke();
     }
 
     private void Publish(IReadOnlyList<ZnodeChange> changes, bool force)

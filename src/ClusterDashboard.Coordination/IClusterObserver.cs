@@ -18,6 +18,11 @@ public interface IClusterObserver
     /// <summary>Raised after every change of <see cref="Current"/>; handlers must not block.</summary>
     event Action<ClusterSnapshot>? SnapshotChanged;
 
+    /// <summary>Raised when the view's load or sync state changes (what <see cref="Freshness"/> is built from); the
+    /// passing of time without an answer raises nothing, so a reader of liveness also looks now and then. Must not
+    /// block.</summary>
+    event Action? FreshnessChanged;
+
     /// <summary>Raised for every znode change under the cluster paths, in ZooKeeper's order; must not block.</summary>
     event Action<ZnodeChange>? ZnodeChanged;
 }

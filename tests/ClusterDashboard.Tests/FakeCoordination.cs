@@ -11,7 +11,19 @@ internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant,
     public TreeSnapshot Tree { get; set; } = TreeSnapshot.Empty;
 
     /// <summary>How current the view is; live by default. Null: built from <see cref="Current"/>, live.</summary>
-    public ViewFreshness? SetFreshness { get; set; }
+    public ViewFreshness? SetFreshness
+    {
+        get => _freshness;
+        set
+        {
+            _freshness = value;
+            FreshnessChanged?.Invoke();
+        }
+    }
+
+    private ViewFreshness? _freshness;
+
+    public event Action? FreshnessChanged;
 
     public ViewFreshness Freshness => SetFreshness ?? ViewFreshness.SyncedAt(Current.Zxid);
 

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ClusterDashboard.Coordination;
+using ClusterDashboard.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClusterDashboard.Tests;
 
@@ -85,6 +87,24 @@ public sealed class ViewFreshnessApiTests
         using var response = await http.GetAsync(new Uri("/leader?index=42&wait=10m", UriKind.Relative)).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_held_long_poll_answers_503_as_soon_as_the_view_goes_stale_instead_of_holding_on()
+    {
+        var coordination = new FakeCoordination { Current = FakeCoordination.ThreeNodes() };
+        await using var app = new FakeDashboard(coordination);
+        using var http = app.CreateClient();
+        var feed = app.Services.GetRequiredService<ClusterDashboard.Cluster.ClusterEventFeed>();
+        var index = coordination.Current.Zxid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var held = http.GetAsync(new Uri($"/leader?index={index}&wait=10m", UriKind.Relative));
+        await Eventually.UntilAsync(_ => Task.FromResult(feed.LongPollsWaiting == 1), TimeSpan.FromSeconds(30), "the long-poll is held");
+        coordination.SetFreshness = Cut(TimeSpan.FromSeconds(7)).SetFreshness;
+        using var response = await held.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("7000 ms ago", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -83,10 +83,12 @@ public static class ClusterApi
             using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
             try
             {
-                // A view this node cannot vouch for is not worth waiting on: the answer below says so now.
-                if (observer.Freshness.Live || ViewReads.Flag(stale) == true)
+                // A view this node cannot vouch for is not worth waiting on: the answer below says so now. One that goes
+                // stale while held returns then, answering 503, so the caller can ask another node.
+                var live = feed.Live;
+                if (live || ViewReads.Flag(stale) == true)
                 {
-                    await feed.WaitForLeaderChangeAsync(poll.Index!.Value, poll.Wait, time, held.Token);
+                    await feed.WaitForChangeAsync(poll.Index!.Value, live, poll.Wait, time, held.Token);
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

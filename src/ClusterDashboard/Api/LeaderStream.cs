@@ -20,9 +20,6 @@ internal static class LeaderStream
     public const string LiveEvent = "live";
     public const string KeepAliveEvent = "keepalive";
 
-    /// <summary>How often the stream looks at the view's freshness, which raises no event of its own.</summary>
-    public static readonly TimeSpan FreshnessPoll = TimeSpan.FromMilliseconds(250);
-
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
     /// <summary>How many streams a node holds open at once; more are refused (503) until some close.</summary>
@@ -50,12 +47,14 @@ internal static class LeaderStream
         var quietSince = time.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
-            var freshness = observer.Freshness;
-            if (freshness.Live != live)
+            // Freshness as the feed last saw it, which is what the wait below wakes on.
+            var freshness = feed.Freshness;
+            var isLive = freshness.Live;
+            if (isLive != live)
             {
-                live = freshness.Live;
+                live = isLive;
                 quietSince = time.GetTimestamp();
-                yield return freshness.Live
+                yield return isLive
                     ? new SseItem<object>(new IndexMessage(freshness.Zxid), LiveEvent)
                     : new SseItem<object>(new StaleMessage(freshness.StaleReason!, freshness.Zxid, freshness.LastContact is { } c ? (long)c.TotalMilliseconds : null), StaleEvent);
             }
@@ -79,10 +78,11 @@ internal static class LeaderStream
 
             try
             {
-                // Before the first load there is no leader to wait on a change of: look again after a moment.
-                await (freshness.Loaded
-                    ? feed.WaitForLeaderChangeAsync(sent, FreshnessPoll, time, cancellationToken)
-                    : Task.Delay(FreshnessPoll, time, cancellationToken)).ConfigureAwait(false);
+                // Woken by a leader change or a change of liveness (the first load is one); else at the keep-alive.
+                var quiet = KeepAlive - time.GetElapsedTime(quietSince);
+                // Before the first load there is no leader yet to wait on a change of: only the load itself wakes it.
+                var from = freshness.Loaded ? sent : Math.Max(sent, feed.LeaderSince);
+                await feed.WaitForChangeAsync(from, isLive, quiet > TimeSpan.Zero ? quiet : TimeSpan.FromMilliseconds(1), time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -21,18 +21,65 @@ public sealed class ClusterEventFeed : IDisposable
     private LeaderInfo? _leader;
     private ClusterSnapshot? _last;
     private long _leaderSince;
-    private TaskCompletionSource _leaderMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ViewFreshness _freshness;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ITimer _liveness;
 
-    public ClusterEventFeed(IClusterObserver observer, IElectionParticipant participant, ILogger<ClusterEventFeed> logger)
+    /// <summary>How often the feed looks whether the view is still live. A load or a lost sync says so at once
+    /// (<see cref="IClusterObserver.FreshnessChanged"/>), but going stale past a bound raises nothing (it is time passing
+    /// without an answer), so one timer per node looks, and held long-polls and streams wait on the feed.</summary>
+    public static readonly TimeSpan LivenessPoll = TimeSpan.FromMilliseconds(250);
+
+    public ClusterEventFeed(IClusterObserver observer, IElectionParticipant participant, ILogger<ClusterEventFeed> logger, TimeProvider? time = null)
     {
         _observer = observer;
         _participant = participant;
         _logger = logger;
         _leader = observer.Current.Leader;
         _leaderSince = observer.Current.Zxid;
+        _freshness = observer.Freshness;
         _observer.SnapshotChanged += OnSnapshot;
         _observer.ZnodeChanged += OnZnode;
+        _observer.FreshnessChanged += CheckLiveness;
         _participant.LeadershipChanged += OnLocalState;
+        _liveness = (time ?? TimeProvider.System).CreateTimer(_ => CheckLiveness(), null, LivenessPoll, LivenessPoll);
+    }
+
+    /// <summary>This node's view's freshness as of the feed's latest look (at most <see cref="LivenessPoll"/> ago, or
+    /// the latest snapshot): what held long-polls and streams wake on.</summary>
+    public ViewFreshness Freshness
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _freshness;
+            }
+        }
+    }
+
+    /// <summary>Whether this node's view is live, as of the feed's latest look.</summary>
+    public bool Live => Freshness.Live;
+
+    private void CheckLiveness()
+    {
+        TaskCompletionSource changed;
+        lock (_lock)
+        {
+            // Looked at under the lock: two looks at once cannot store the older one last.
+            var freshness = _observer.Freshness;
+            var flipped = freshness.Live != _freshness.Live;
+            _freshness = freshness;
+            if (!flipped)
+            {
+                return;
+            }
+
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
     }
 
     public ClusterSnapshot Snapshot => _observer.Current;
@@ -50,20 +97,21 @@ public sealed class ClusterEventFeed : IDisposable
         }
     }
 
-    /// <summary>Returns once the leader differs from the one of the view at <paramref name="index"/>, or when
-    /// <paramref name="wait"/> has passed, whichever is first: at once if it differs already, or if the index is ahead of
-    /// this node's view (it came from another node, or from before a restart) and cannot be compared.</summary>
-    public async Task WaitForLeaderChangeAsync(long index, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Returns once the leader differs from the one of the view at <paramref name="index"/>, or the view's
+    /// liveness differs from <paramref name="live"/> (it went stale, or is live again), or when <paramref name="wait"/>
+    /// has passed, whichever is first: at once if either differs already, or if the index is ahead of this node's view
+    /// (it came from another node, or from before a restart) and cannot be compared.</summary>
+    public async Task WaitForChangeAsync(long index, bool live, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {
         Task moved;
         lock (_lock)
         {
-            if (_leaderSince > index || index > _observer.Current.Zxid)
+            if (_leaderSince > index || index > _observer.Current.Zxid || _freshness.Live != live)
             {
                 return;
             }
 
-            moved = _leaderMoved.Task;
+            moved = _changed.Task;
         }
 
         Interlocked.Increment(ref _longPolls);
@@ -150,8 +198,8 @@ public sealed class ClusterEventFeed : IDisposable
             if (previous?.Znode != snapshot.Leader?.Znode)
             {
                 _leaderSince = snapshot.Zxid;
-                moved = _leaderMoved;
-                _leaderMoved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                moved = _changed;
+                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
         }
 
@@ -193,8 +241,10 @@ public sealed class ClusterEventFeed : IDisposable
 
     public void Dispose()
     {
+        _liveness.Dispose();
         _observer.SnapshotChanged -= OnSnapshot;
         _observer.ZnodeChanged -= OnZnode;
+        _observer.FreshnessChanged -= CheckLiveness;
         _participant.LeadershipChanged -= OnLocalState;
         lock (_lock)
         {
