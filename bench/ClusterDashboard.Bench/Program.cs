@@ -14,6 +14,12 @@ if (command == "views")
     return await ViewsBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30);
 }
 
+if (command == "fanout-server")
+{
+    // The views benchmark starts this as a process: the bare baseline of its fan-out (BareFanoutServer).
+    return await BareFanoutServer.RunAsync(args[1..]);
+}
+
 if (command == "chaos")
 {
     // Runs its own 3-server ensemble: see ChaosCommand.

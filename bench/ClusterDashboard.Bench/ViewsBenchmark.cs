@@ -97,6 +97,8 @@ internal static class ViewsBenchmark
             Print("observer applied to view received here", delivery);
             Print("a hub message (the step-down's own)", stepDownHub);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  every view / election: p50 {Percentiles.Of(all, 0.50) / Percentiles.Of(election, 0.50):F1}x, p99 {Percentiles.Of(all, 0.99) / Percentiles.Of(election, 0.99):F1}x"));
+
+            leader = await FanoutAsync(http, nodes, tracker, leader, Math.Max(10, rounds / 2));
             return 0;
         }
         finally
@@ -113,6 +115,102 @@ internal static class ViewsBenchmark
             }
 
             await Task.WhenAll(watchers.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+    }
+
+    private const int FanoutClientsEach = 1000;
+
+    /// <summary>1000 SSE and 1000 hub clients over the three nodes, then over three bare servers (BareFanoutServer) that
+    /// broadcast the same payload with nothing in between; each round's delivery to every client, from the node's
+    /// observer applying the change (its own stamp), or from the bare server starting to send.</summary>
+    private static async Task<JsonElement> FanoutAsync(HttpClient http, List<NodeProcess> nodes, RoundTracker tracker, JsonElement leader, int rounds)
+    {
+        // Hub clients that take the leader topic only, as a service following the leader would; then clients that take
+        // every topic, as the default does, which a failover sends about a dozen messages.
+        async Task<(List<double> Sse, List<double> Hub)> OursAsync(string hubPath)
+        {
+            var ours = (Sse: new List<double>(), Hub: new List<double>());
+            await using var clients = await FanoutClients.ConnectAsync(http, [.. nodes.Select(n => n.Url)], "/leader/stream", hubPath, FanoutClientsEach);
+            for (var round = 0; round < rounds; round++)
+            {
+                var old = leader.GetProperty("znode").GetString()!;
+                var heard = tracker.Begin(old, leader.GetProperty("nodeId").GetString()!, nodes.Count * Views.Length);
+                var fanned = clients.Begin(znode => znode != old);
+                using var order = await http.PostAsJsonAsync(new Uri(nodes[0].Url, $"/nodes/{leader.GetProperty("nodeId").GetString()}/faults"), new { kind = "resign" });
+                order.EnsureSuccessStatusCode();
+                var result = await heard.WaitAsync(TimeSpan.FromSeconds(60));
+                foreach (var receipt in await fanned.WaitAsync(TimeSpan.FromSeconds(60)))
+                {
+                    (receipt.Sse ? ours.Sse : ours.Hub).Add((receipt.At - result.Applied[nodes[receipt.Server].Id]).TotalMilliseconds);
+                }
+
+                leader = await AgreedAsync(http, nodes, TimeSpan.FromSeconds(30));
+            }
+
+            return ours;
+        }
+
+        var leaderTopic = await OursAsync("/hubs/cluster?topics=leader");
+        var allTopics = await OursAsync("/hubs/cluster");
+
+        var bare = (Sse: new List<double>(), Hub: new List<double>());
+        var servers = Enumerable.Range(0, nodes.Count).Select(_ => NodeProcess.StartBare()).ToList();
+        try
+        {
+            await Task.WhenAll(servers.Select(s => UpAsync(http, s.Url)));
+            await using var clients = await FanoutClients.ConnectAsync(http, [.. servers.Select(s => s.Url)], "/stream", "/hub", FanoutClientsEach);
+            for (var round = 1; round <= rounds; round++)
+            {
+                var key = $"r-{round}";
+                var fanned = clients.Begin(znode => znode == key);
+                var sentAt = await Task.WhenAll(servers.Select(async s =>
+                {
+                    using var sent = await http.PostAsync(new Uri(s.Url, $"/broadcast?round={round}"), null);
+                    return DateTimeOffset.Parse(await sent.Content.ReadAsStringAsync(), CultureInfo.InvariantCulture);
+                }));
+                foreach (var receipt in await fanned.WaitAsync(TimeSpan.FromSeconds(60)))
+                {
+                    (receipt.Sse ? bare.Sse : bare.Hub).Add((receipt.At - sentAt[receipt.Server]).TotalMilliseconds);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                server.Dispose();
+            }
+        }
+
+        Console.WriteLine($"fan-out: {FanoutClientsEach} SSE and {FanoutClientsEach} hub clients over 3 servers, {rounds} changes each; ms from the change to each client");
+        Console.WriteLine($"  {"",-44} {"p50",8} {"p90",8} {"p99",8} {"max",8}");
+        Print("ours: SSE, from the node's observer applying", leaderTopic.Sse);
+        Print("bare SSE endpoint, from its broadcast", bare.Sse);
+        Print("ours: hub, topics=leader", leaderTopic.Hub);
+        Print("bare hub, from its broadcast", bare.Hub);
+        Print("ours, hub clients on every topic: SSE", allTopics.Sse);
+        Print("ours, hub clients on every topic: hub", allTopics.Hub);
+        string Ratio(List<double> a, List<double> b, double p) => (Percentiles.Of(a, p) / Percentiles.Of(b, p)).ToString("F2", CultureInfo.InvariantCulture);
+        Console.WriteLine($"  ours / bare, p99 (p50): SSE {Ratio(leaderTopic.Sse, bare.Sse, 0.99)}x ({Ratio(leaderTopic.Sse, bare.Sse, 0.5)}x), hub {Ratio(leaderTopic.Hub, bare.Hub, 0.99)}x ({Ratio(leaderTopic.Hub, bare.Hub, 0.5)}x)");
+        Console.WriteLine($"  with hub clients on every topic: SSE {Ratio(allTopics.Sse, bare.Sse, 0.99)}x ({Ratio(allTopics.Sse, bare.Sse, 0.5)}x), hub {Ratio(allTopics.Hub, bare.Hub, 0.99)}x ({Ratio(allTopics.Hub, bare.Hub, 0.5)}x)");
+        return leader;
+    }
+
+    // A process just started answers once it listens.
+    private static async Task UpAsync(HttpClient http, Uri url)
+    {
+        var until = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
+        while (true)
+        {
+            try
+            {
+                using var probe = await http.GetAsync(new Uri(url, "/hub/negotiate"));
+                return;
+            }
+            catch (HttpRequestException) when (Stopwatch.GetTimestamp() < until)
+            {
+                await Task.Delay(100); // nothing to await on in another process but its port
+            }
         }
     }
 
@@ -333,6 +431,30 @@ internal static class ViewsBenchmark
 
         public Uri Url { get; }
 
+        /// <summary>A bare fan-out server (this benchmark's own <c>fanout-server</c>), with the nodes' server GC.</summary>
+        public static NodeProcess StartBare()
+        {
+            var port = FreePort();
+            var url = new Uri($"http://127.0.0.1:{port}");
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(typeof(ViewsBenchmark).Assembly.Location);
+            start.ArgumentList.Add("fanout-server");
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(url.ToString());
+            start.Environment["DOTNET_gcServer"] = "1";
+            return Launch($"bare-{port}", url, start);
+        }
+
+        private static NodeProcess Launch(string id, Uri url, ProcessStartInfo start)
+        {
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return new NodeProcess(id, url, process);
+        }
+
         public static NodeProcess Start(string app, string id, string connect)
         {
             var port = FreePort();
@@ -349,12 +471,7 @@ internal static class ViewsBenchmark
             start.Environment["Faults__Enabled"] = "true";
             start.Environment["Logging__LogLevel__Default"] = "Warning";
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return new NodeProcess(id, url, process);
+            return Launch(id, url, start);
         }
 
         private static int FreePort()

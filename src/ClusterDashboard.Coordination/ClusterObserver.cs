@@ -317,18 +317,19 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     {
         var tree = _tree.Snapshot();
         Volatile.Write(ref _treeSnapshot, tree);
+        var snapshot = ClusterSnapshotBuilder.Build(_options, tree, _time.GetUtcNow());
+        var previous = Current;
+        Volatile.Write(ref _current, snapshot);
+        // The view first (a new leader is what most listeners wait for), then the changes that made it.
+        if (force || !ClusterSnapshotBuilder.SameContent(previous, snapshot))
+        {
+            SnapshotChanged?.Invoke(snapshot);
+        }
+
         foreach (var change in changes.Where(c => c.Path != _options.HeartbeatPath))
         {
             // A beat a second is not news for the event log; it only refreshes the view.
             ZnodeChanged?.Invoke(change);
-        }
-
-        var snapshot = ClusterSnapshotBuilder.Build(_options, tree, _time.GetUtcNow());
-        var previous = Current;
-        Volatile.Write(ref _current, snapshot);
-        if (force || !ClusterSnapshotBuilder.SameContent(previous, snapshot))
-        {
-            SnapshotChanged?.Invoke(snapshot);
         }
     }
 

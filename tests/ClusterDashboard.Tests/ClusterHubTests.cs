@@ -50,6 +50,44 @@ public sealed class ClusterHubTests
     }
 
     [Fact]
+    public async Task A_client_that_names_its_topics_hears_only_those_and_one_that_names_none_hears_all()
+    {
+        var fake = new FakeCoordination { Current = ClusterViews.Chain(("node-2", 7), ("node-1", 8), ("node-3", 9)) };
+        await using var app = new FakeDashboard(fake);
+        await using var all = await HubRecorder.ConnectAsync(app.Server);
+        await using var leaderOnly = await HubRecorder.ConnectAsync(app.Server, "topics=leader");
+
+        // A failover: the leader, the queue and the members change, and a znode with them.
+        fake.Touch(new ZnodeChange("/election/" + ClusterViews.Znode("node-2", 7), ZnodeChangeKind.Deleted, Later));
+        fake.Publish(ClusterViews.Chain(("node-1", 8), ("node-3", 9)));
+        await all.WaitForAsync("ZnodeChanged", _ => true);
+        await all.WaitForAsync("MembersChanged", m => m.GetArrayLength() == 2);
+        await all.WaitForAsync("LeaderChanged", l => l.ValueKind == JsonValueKind.Object);
+        // A second failover: its LeaderChanged comes after anything the first one sent this client.
+        fake.Publish(ClusterViews.Chain(("node-3", 9)));
+        await leaderOnly.WaitForAsync("LeaderChanged", l => l.ValueKind == JsonValueKind.Object && l.GetProperty("nodeId").GetString() == "node-3");
+
+        Assert.Equal(["node-1", "node-3"], leaderOnly.All("LeaderChanged").Select(l => l.GetProperty("nodeId").GetString()));
+        Assert.All(HubRecorder.Methods.Where(m => m != "LeaderChanged"), m => Assert.Empty(leaderOnly.All(m)));
+    }
+
+    [Fact]
+    public async Task A_topic_that_does_not_exist_ends_the_connection()
+    {
+        await using var app = new FakeDashboard(new FakeCoordination { Current = ClusterViews.Chain(("node-2", 7)) });
+
+        try
+        {
+            await using var hub = await HubRecorder.ConnectAsync(app.Server, "topics=leader,gossip");
+            await hub.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is not TimeoutException)
+        {
+            // Refused before the connection was up: as good.
+        }
+    }
+
+    [Fact]
     public async Task LeaderChanged_carries_null_once_no_candidate_is_left()
     {
         var fake = new FakeCoordination { Current = ClusterViews.Chain(("node-2", 7)) };

@@ -11,25 +11,36 @@ namespace ClusterDashboard.Tests;
 /// check the wire shape other clients see.</summary>
 internal sealed class HubRecorder : IAsyncDisposable
 {
-    public static readonly string[] Methods = ["LeaderChanged", "MembersChanged", "ElectionChanged", "ZnodeChanged", "LocalStateChanged"];
+    public static readonly string[] Methods = ["LeaderChanged", "MembersChanged", "ElectionChanged", "ZnodeChanged", "LocalStateChanged", "HeartbeatChanged"];
 
     private readonly ConcurrentQueue<(string Method, JsonElement Payload)> _received = new();
 
     private HubRecorder(HubConnection connection)
     {
         Connection = connection;
+        connection.Closed += e =>
+        {
+            _closed.TrySetResult(e);
+            return Task.CompletedTask;
+        };
         foreach (var method in Methods)
         {
             connection.On<JsonElement>(method, payload => _received.Enqueue((method, payload.Clone())));
         }
     }
 
+    private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public HubConnection Connection { get; }
 
-    public static async Task<HubRecorder> ConnectAsync(TestServer server)
+    /// <summary>Completes when the server ends the connection, with its error if any.</summary>
+    public Task<Exception?> Closed => _closed.Task;
+
+    /// <param name="query">The hub URL's query, such as <c>topics=leader</c>.</param>
+    public static async Task<HubRecorder> ConnectAsync(TestServer server, string? query = null)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/cluster"), o =>
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/cluster" + (query is null ? string.Empty : "?" + query)), o =>
             {
                 // The test server has no sockets; long polling goes through its in-memory handler.
                 o.Transports = HttpTransportType.LongPolling;

@@ -205,11 +205,13 @@ public sealed class ClusterEventFeed : IDisposable
 
         moved?.TrySetResult();
 
-        Publish(new SnapshotEvent(snapshot, last is null || !ClusterSnapshotBuilder.SameMembership(last, snapshot)), remember: false);
+        // The leader first: it is what services wait for, and a hub client hears it before the rest of the view.
         if (previous?.Znode != snapshot.Leader?.Znode)
         {
             Publish(new LeaderChangedEvent(previous, snapshot.Leader, snapshot.ObservedAt), remember: true);
         }
+
+        Publish(new SnapshotEvent(snapshot, last is null || !ClusterSnapshotBuilder.SameMembership(last, snapshot)), remember: false);
     }
 
     private void OnZnode(ZnodeChange change) => Publish(new ZnodeEvent(change), remember: true);

@@ -8,11 +8,27 @@ namespace ClusterDashboard.Hubs;
 /// <summary>
 /// Pushes cluster changes to clients at /hubs/cluster. Client methods: LeaderChanged (LeaderResponse or null),
 /// ElectionChanged (CandidateResponse[]), MembersChanged (MemberResponse[]), HeartbeatChanged ({nodeId, epoch, at}),
-/// ZnodeChanged (ZnodeMessage, with its zxid) and LocalStateChanged (LocalStateMessage). A client starts from
-/// <see cref="GetSnapshot"/>, or from <see cref="GetTree"/> to follow the whole tree.
+/// ZnodeChanged (ZnodeMessage, with its zxid) and LocalStateChanged (LocalStateMessage), each to the clients that chose
+/// its <see cref="HubTopic"/> (all of them by default). A client starts from <see cref="GetSnapshot"/>, or from
+/// <see cref="GetTree"/> to follow the whole tree.
 /// </summary>
 public sealed class ClusterHub(ClusterEventFeed feed, IClusterObserver observer) : Hub
 {
+    /// <summary>Joins the groups of the topics the client named in <c>?topics</c> (all by default); a name that is
+    /// no topic ends the connection with the list of those that are.</summary>
+    public override async Task OnConnectedAsync()
+    {
+        var requested = Context.GetHttpContext()?.Request.Query["topics"];
+        var topics = HubTopics.Parse(requested is { Count: > 0 } r ? r.ToString() : null)
+            ?? throw new HubException($"?topics is a comma list of: {string.Join(", ", HubTopics.All.Select(t => t.Name()))}.");
+        foreach (var topic in topics)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, topic.Group());
+        }
+
+        await base.OnConnectedAsync();
+    }
+
     /// <summary>A znode's data beyond this is cut (<see cref="TreeNodeMessage.DataTruncated"/>): ours are small JSON,
     /// and a large one written by another client must not swell every answer.</summary>
     public const int MaxDataBytes = 1024;

@@ -23,15 +23,17 @@ internal sealed class ClusterHubForwarder(ClusterEventFeed feed, IHubContext<Clu
 
     private Task ForwardAsync(ClusterEvent e) => e switch
     {
-        LeaderChangedEvent leader => hub.Clients.All.SendAsync("LeaderChanged", leader.Current.ToResponse()),
+        LeaderChangedEvent leader => To(HubTopic.Leader).SendAsync("LeaderChanged", leader.Current.ToResponse()),
         SnapshotEvent { MembershipChanged: true } snapshot => Task.WhenAll(
-            hub.Clients.All.SendAsync("ElectionChanged", snapshot.Snapshot.ToCandidates()),
-            hub.Clients.All.SendAsync("MembersChanged", snapshot.Snapshot.ToMembers())),
-        SnapshotEvent { Snapshot.Heartbeat: { } beat } => hub.Clients.All.SendAsync("HeartbeatChanged", beat),
-        ZnodeEvent znode => hub.Clients.All.SendAsync("ZnodeChanged", new ZnodeMessage(znode.Change.Path, znode.Change.Kind, znode.Change.At, znode.Change.Zxid)),
-        LocalStateEvent local => hub.Clients.All.SendAsync(
+            To(HubTopic.Election).SendAsync("ElectionChanged", snapshot.Snapshot.ToCandidates()),
+            To(HubTopic.Members).SendAsync("MembersChanged", snapshot.Snapshot.ToMembers())),
+        SnapshotEvent { Snapshot.Heartbeat: { } beat } => To(HubTopic.Heartbeat).SendAsync("HeartbeatChanged", beat),
+        ZnodeEvent znode => To(HubTopic.Znodes).SendAsync("ZnodeChanged", new ZnodeMessage(znode.Change.Path, znode.Change.Kind, znode.Change.At, znode.Change.Zxid)),
+        LocalStateEvent local => To(HubTopic.LocalState).SendAsync(
             "LocalStateChanged",
             new LocalStateMessage(local.NodeId, local.Change.State, local.Change.Epoch, local.Change.Znode, local.Change.At)),
         _ => Task.CompletedTask,
     };
+
+    private IClientProxy To(HubTopic topic) => hub.Clients.Group(topic.Group());
 }
