@@ -9,8 +9,10 @@ namespace ClusterDashboard.Client;
 
 /// <summary>
 /// Follows a ClusterDashboard cluster's leader for a service: it reads the <c>GET /leader/stream</c> of one node and,
-/// when that node goes away, falls silent, or says its own view is stale, moves on to the next, resuming from the last
-/// index it heard (a lagging node cannot take it back to an older leader). <see cref="Current"/> is the leader as last
+/// when that node goes away, falls silent, or says its own view is stale, moves on to the next. It resumes from the last
+/// index only on the node that gave it: an index is a zxid, but each node's views are labelled from its own reads, so
+/// another node's stream starts afresh. A report older than one already heard (a lagging node after a fail-over) is not
+/// news, unless it names a newer term (epochs rise with every leader). <see cref="Current"/> is the leader as last
 /// reported, null while none is known; <see cref="ChangesAsync"/> yields every change; <see cref="WaitForLeaderAsync"/>
 /// waits for one.
 /// </summary>
@@ -32,6 +34,7 @@ public sealed class LeaderFollower : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LeaderView? _current;
     private long _index = -1;
+    private Uri? _indexFrom; // the node _index was heard from
     private Task _loop = Task.CompletedTask;
 
     /// <param name="nodes">The base URLs of the cluster's nodes, e.g. http://10.0.0.5:5001; at least one.</param>
@@ -181,6 +184,7 @@ public sealed class LeaderFollower : IAsyncDisposable
 
             _current = null;
             _index = -1; // nothing heard counts any more: the next report, whatever its index, is the news
+            _indexFrom = null;
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -194,10 +198,16 @@ public sealed class LeaderFollower : IAsyncDisposable
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         silence.CancelAfter(SilenceLimit);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node, "leader/stream"));
-        // Resuming from the last index heard, only while a leader is known: after Forget the stream must say who leads.
-        if (Current is not null && Volatile.Read(ref _index) is >= 0 and var index)
+        // Resuming from the last index heard, only while a leader is known (after Forget the stream must say who leads)
+        // and only from the node that gave it: another node's view at that index may not be the same view.
+        var resumed = false;
+        lock (_lock)
         {
-            request.Headers.Add("Last-Event-ID", index.ToString(CultureInfo.InvariantCulture));
+            if (_current is not null && _index >= 0 && _indexFrom == node)
+            {
+                request.Headers.Add("Last-Event-ID", _index.ToString(CultureInfo.InvariantCulture));
+                resumed = true;
+            }
         }
 
         _logger.LogDebug("Following the leader stream of {Node}", node);
@@ -219,10 +229,12 @@ public sealed class LeaderFollower : IAsyncDisposable
                     _logger.LogInformation("Node {Node} says its view is stale; trying the next node", node);
                     return live;
                 case "leader":
-                    Report(Parse(item, node), IndexOf(item));
+                    Report(Parse(item, node), IndexOf(item), node, fresh: !resumed);
+                    resumed = true;
                     break;
                 case "noleader":
-                    Report(null, IndexOf(item));
+                    Report(null, IndexOf(item), node, fresh: !resumed);
+                    resumed = true;
                     break;
             }
         }
@@ -249,18 +261,21 @@ public sealed class LeaderFollower : IAsyncDisposable
             node);
     }
 
-    // A report from a view older than one already heard (a lagging node after a fail-over) is not news.
-    private void Report(LeaderView? leader, long index)
+    // A report from a view older than one already heard (a lagging node after a fail-over) is not news, unless it is
+    // the first of a fresh stream and names a newer term than the current leader's: indexes of different nodes are not
+    // exact enough to rank two leaders, terms are.
+    private void Report(LeaderView? leader, long index, Uri node, bool fresh)
     {
         TaskCompletionSource changed;
         lock (_lock)
         {
-            if (index < _index)
+            if (index < _index && !(fresh && leader is not null && leader.Epoch > (_current?.Epoch ?? long.MinValue)))
             {
                 return;
             }
 
             _index = index;
+            _indexFrom = node;
             if (_current?.Znode == leader?.Znode)
             {
                 _current = leader;
