@@ -95,7 +95,18 @@ public sealed class ApiTests
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is documented");
         }
 
-        Assert.True(paths.GetProperty("/leader").GetProperty("get").GetProperty("responses").TryGetProperty("503", out _), "the 503 is documented");
+        var leader = paths.GetProperty("/leader").GetProperty("get");
+        Assert.True(leader.GetProperty("responses").TryGetProperty("503", out _), "the 503 is documented");
+        Assert.True(leader.GetProperty("responses").TryGetProperty("304", out _), "the 304 is documented");
+        Assert.Equal(
+            ["ETag", "X-Cluster-Index", "X-Cluster-LastContact", "X-Cluster-Stale"],
+            leader.GetProperty("responses").GetProperty("200").GetProperty("headers").EnumerateObject().Select(h => h.Name).Order(StringComparer.Ordinal));
+        Assert.True(leader.GetProperty("responses").GetProperty("503").GetProperty("headers").TryGetProperty("Retry-After", out _), "Retry-After is documented");
+        var parameters = leader.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p);
+        Assert.Equal(["If-None-Match", "consistent", "index", "stale", "wait"], parameters.Keys.Order(StringComparer.Ordinal));
+        Assert.All(parameters.Values, p => Assert.False(string.IsNullOrEmpty(p.GetProperty("description").GetString())));
+        var stream = paths.GetProperty("/leader/stream").GetProperty("get");
+        Assert.Contains(stream.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Last-Event-ID");
     }
 
     [Fact]

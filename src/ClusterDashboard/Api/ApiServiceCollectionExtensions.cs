@@ -15,7 +15,11 @@ public static class ApiServiceCollectionExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         });
         services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "ClusterDashboard API", Version = "v1", Description = "Leader election on Apache ZooKeeper, live." }));
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new() { Title = "ClusterDashboard API", Version = "v1", Description = "Leader election on Apache ZooKeeper, live." });
+            o.OperationFilter<ViewReadDocumentation>();
+        });
         return services;
     }
 }

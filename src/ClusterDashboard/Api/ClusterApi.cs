@@ -20,7 +20,9 @@ public static class ClusterApi
             .WithSummary("The current leader, with its epoch (fencing token). 503 while no leader is known or this node's view is not live. With ?index=N (an X-Cluster-Index) and ?wait=30s, a long-poll: answers once the leader differs from the one at index N, or when the wait (default 5m, at most 10m, plus up to a sixteenth) is over; an index ahead of this node's view answers at once.");
         api.MapGet("/leader/stream", GetLeaderStream)
             .WithName("GetLeaderStream")
+            .WithMetadata(new LeaderStreamMetadata())
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Server-sent events: `leader` (the /leader body; id = the view's zxid) or `noleader` on every leader change, `stale` and `live` when this node's view stops or starts being live, `keepalive` every 15 s. Last-Event-ID resumes: nothing is sent again unless the leader changed since.");
         api.MapGet("/members", GetMembers)
             .WithName("GetMembers")
@@ -42,6 +44,7 @@ public static class ClusterApi
 
     // The modes and headers every read of the view shares (ViewReads), for the OpenAPI document.
     private static RouteHandlerBuilder ViewRead(this RouteHandlerBuilder endpoint) => endpoint
+        .WithMetadata(new ViewReadMetadata())
         .Produces(StatusCodes.Status304NotModified)
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
