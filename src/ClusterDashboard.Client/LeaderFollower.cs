@@ -21,6 +21,10 @@ public sealed class LeaderFollower : IAsyncDisposable
     /// <summary>A node's stream sends a keep-alive every 15 s; one silent for longer than this is given up.</summary>
     public static readonly TimeSpan SilenceLimit = TimeSpan.FromSeconds(20);
 
+    /// <summary>A stream counts as having worked only if it stayed live this long: a node that flaps between live and
+    /// stale is tried no faster than one that fails outright.</summary>
+    public static readonly TimeSpan MinimumLive = TimeSpan.FromSeconds(1);
+
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
 
@@ -155,8 +159,9 @@ public sealed class LeaderFollower : IAsyncDisposable
             }
             else if (failed >= _nodes.Count)
             {
-                // Every node tried in a row, none live: nobody can vouch for a leader now. Say so, then back off.
+                // Every node tried in a row, none live for long: nobody can vouch for a leader now. Say so, then back off.
                 failed = 0;
+                _logger.LogWarning("No node of {Count} kept a live stream; no leader is known until one does (next try in {Retry})", _nodes.Count, retry);
                 Forget();
                 try
                 {
@@ -192,7 +197,8 @@ public sealed class LeaderFollower : IAsyncDisposable
         changed.TrySetResult();
     }
 
-    // Reads one node's stream until it ends, falls silent or goes stale. Returns whether it was live at some point.
+    // Reads one node's stream until it ends, falls silent or goes stale. Returns whether it was live for at least
+    // MinimumLive.
     private async Task<bool> FollowAsync(Uri node, CancellationToken cancellationToken)
     {
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -200,13 +206,11 @@ public sealed class LeaderFollower : IAsyncDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node, "leader/stream"));
         // Resuming from the last index heard, only while a leader is known (after Forget the stream must say who leads)
         // and only from the node that gave it: another node's view at that index may not be the same view.
-        var resumed = false;
         lock (_lock)
         {
             if (_current is not null && _index >= 0 && _indexFrom == node)
             {
                 request.Headers.Add("Last-Event-ID", _index.ToString(CultureInfo.InvariantCulture));
-                resumed = true;
             }
         }
 
@@ -214,7 +218,8 @@ public sealed class LeaderFollower : IAsyncDisposable
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, silence.Token).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync(silence.Token).ConfigureAwait(false);
-        var live = false;
+        long? liveSince = null;
+        bool Worked() => liveSince is { } since && _time.GetElapsedTime(since) >= MinimumLive;
         await foreach (var item in SseParser.Create(body).EnumerateAsync(silence.Token).ConfigureAwait(false))
         {
             silence.CancelAfter(SilenceLimit);
@@ -222,24 +227,22 @@ public sealed class LeaderFollower : IAsyncDisposable
             switch (item.EventType)
             {
                 case "live":
-                    live = true;
+                    liveSince ??= _time.GetTimestamp();
                     break;
                 case "stale":
                     // Its view is not confirmed by ZooKeeper: ask another node.
                     _logger.LogInformation("Node {Node} says its view is stale; trying the next node", node);
-                    return live;
+                    return Worked();
                 case "leader":
-                    Report(Parse(item, node), IndexOf(item), node, fresh: !resumed);
-                    resumed = true;
+                    Report(Parse(item, node), IndexOf(item), node);
                     break;
                 case "noleader":
-                    Report(null, IndexOf(item), node, fresh: !resumed);
-                    resumed = true;
+                    Report(null, IndexOf(item), node);
                     break;
             }
         }
 
-        return live;
+        return Worked();
     }
 
     private static long IndexOf(SseItem<string> item) =>
@@ -261,15 +264,15 @@ public sealed class LeaderFollower : IAsyncDisposable
             node);
     }
 
-    // A report from a view older than one already heard (a lagging node after a fail-over) is not news, unless it is
-    // the first of a fresh stream and names a newer term than the current leader's: indexes of different nodes are not
-    // exact enough to rank two leaders, terms are.
-    private void Report(LeaderView? leader, long index, Uri node, bool fresh)
+    // A report from a view older than one already heard (a lagging node after a fail-over) is not news, unless it names
+    // a newer term than the current leader's: indexes of different nodes are not exact enough to rank two leaders,
+    // terms are (each leader's epoch is above its predecessor's).
+    private void Report(LeaderView? leader, long index, Uri node)
     {
         TaskCompletionSource changed;
         lock (_lock)
         {
-            if (index < _index && !(fresh && leader is not null && leader.Epoch > (_current?.Epoch ?? long.MinValue)))
+            if (index < _index && !(leader is not null && leader.Epoch > (_current?.Epoch ?? long.MinValue)))
             {
                 return;
             }

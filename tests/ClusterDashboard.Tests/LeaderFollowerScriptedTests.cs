@@ -14,8 +14,20 @@ public sealed class LeaderFollowerScriptedTests
     private static string Leader(string nodeId, long epoch, long index) =>
         $"event: leader\nid: {index}\ndata: {{\"nodeId\":\"{nodeId}\",\"url\":\"http://{nodeId}:5001\",\"epoch\":{epoch},\"sequence\":{epoch},\"znode\":\"n_{epoch:D10}\"}}\n\n";
 
-    /// <summary>Answers each request with the stream its node's script gives, left open unless the script ends it.</summary>
-    private sealed class ScriptedNodes(Func<HttpRequestMessage, (string Events, bool End)?> script) : HttpMessageHandler
+    /// <summary>A clock whose timestamps move only when told (its timers are the system's): how long a stream was live
+    /// is then the test's to say.</summary>
+    private sealed class SteppedClock : TimeProvider
+    {
+        private long _now = System.GetTimestamp();
+
+        public override long GetTimestamp() => Interlocked.Read(ref _now);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _now, (long)(by.TotalSeconds * TimestampFrequency));
+    }
+
+    /// <summary>Answers each request with the stream its node's script gives: ended at once, when a task completes, or
+    /// never (null).</summary>
+    private sealed class ScriptedNodes(Func<HttpRequestMessage, (string Events, Task? EndWhen)?> script) : HttpMessageHandler
     {
         private readonly List<Pipe> _open = [];
 
@@ -33,9 +45,9 @@ public sealed class LeaderFollowerScriptedTests
             }
 
             await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes("event: live\ndata: {}\n\n" + answer.Events), cancellationToken);
-            if (answer.End)
+            if (answer.EndWhen is { } end)
             {
-                await pipe.Writer.CompleteAsync();
+                _ = end.ContinueWith(_ => pipe.Writer.Complete(), TaskScheduler.Default);
             }
 
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(pipe.Reader.AsStream()) };
@@ -65,7 +77,7 @@ public sealed class LeaderFollowerScriptedTests
         {
             if (request.RequestUri!.Host == NodeA.Host)
             {
-                return Interlocked.Increment(ref askedA) == 1 ? (Leader("node-1", 10, 100), true) : null;
+                return Interlocked.Increment(ref askedA) == 1 ? (Leader("node-1", 10, 100), Task.CompletedTask) : null;
             }
 
             if (Volatile.Read(ref askedA) == 0)
@@ -73,7 +85,7 @@ public sealed class LeaderFollowerScriptedTests
                 return null; // B is asked only after A, so the test sees the move
             }
 
-            return request.Headers.Contains("Last-Event-ID") ? (string.Empty, false) : (Leader("node-2", 20, 90), false);
+            return request.Headers.Contains("Last-Event-ID") ? (string.Empty, null) : (Leader("node-2", 20, 90), null);
         });
         using var http = new HttpClient(nodes) { Timeout = Timeout.InfiniteTimeSpan };
         await using var follower = new LeaderFollower([NodeA, NodeB], http).Start();
@@ -88,37 +100,67 @@ public sealed class LeaderFollowerScriptedTests
     [Fact]
     public async Task A_lagging_node_does_not_take_the_follower_back_to_an_older_term()
     {
-        // A names node-2 (term 20) at index 100 and goes; B lags: it still names node-1 (term 10) at index 90, then its
-        // stream ends too. The follower asks B again only after it read all of B's first stream: the test looks then.
+        // A names node-2 (term 20) at index 100, stays live a while and goes; B lags: it still names node-1 (term 10) at
+        // index 90, then sends a keep-alive. The follower reads a stream one event after another, so once it logs B's
+        // keep-alive it has dealt with B's report: the test looks then.
         var askedA = 0;
-        var askedB = 0;
-        var bAgain = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var endA = new TaskCompletionSource();
         using var nodes = new ScriptedNodes(request =>
-        {
-            if (request.RequestUri!.Host == NodeA.Host)
-            {
-                return Interlocked.Increment(ref askedA) == 1 ? (Leader("node-2", 20, 100), true) : null;
-            }
-
-            if (Volatile.Read(ref askedA) == 0)
-            {
-                return null;
-            }
-
-            if (Interlocked.Increment(ref askedB) == 1)
-            {
-                return (Leader("node-1", 10, 90), true);
-            }
-
-            bAgain.TrySetResult();
-            return (string.Empty, false);
-        });
+            request.RequestUri!.Host == NodeA.Host
+                ? Interlocked.Increment(ref askedA) == 1 ? (Leader("node-2", 20, 100), endA.Task) : null
+                : Volatile.Read(ref askedA) == 0 ? null : (Leader("node-1", 10, 90) + "event: keepalive\ndata: {}\n\n", null));
         using var http = new HttpClient(nodes) { Timeout = Timeout.InfiniteTimeSpan };
-        await using var follower = new LeaderFollower([NodeA, NodeB], http).Start();
+        var clock = new SteppedClock();
+        var log = new SignalingLogger(line => line.Contains(NodeB.Host, StringComparison.Ordinal) && line.Contains("says keepalive", StringComparison.Ordinal));
+        await using var follower = new LeaderFollower([NodeA, NodeB], http, clock, log).Start();
+        await WaitForAsync(follower, l => l.NodeId == "node-2", TimeSpan.FromSeconds(30));
 
-        await bAgain.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        clock.Advance(LeaderFollower.MinimumLive); // A worked: its end is a node going, not a flap
+        endA.SetResult();
+        await log.Seen.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("node-2", follower.Current?.NodeId);
+    }
+
+    /// <summary>Completes <see cref="Seen"/> once a line it is told of is logged.</summary>
+    private sealed class SignalingLogger(Func<string, bool> match) : Microsoft.Extensions.Logging.ILogger<LeaderFollower>
+    {
+        private readonly TaskCompletionSource _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Seen => _seen.Task;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (match(formatter(state, exception)))
+            {
+                _seen.TrySetResult();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Nodes_that_flap_between_live_and_stale_count_as_failing_so_the_follower_forgets_the_leader_and_backs_off()
+    {
+        // Every stream is live, names a leader and is stale at once: nobody vouches for the leader for long.
+        var asked = 0;
+        using var nodes = new ScriptedNodes(_ =>
+        {
+            Interlocked.Increment(ref asked);
+            return (Leader("node-1", 10, 100) + "event: stale\ndata: {}\n\n", null);
+        });
+        using var http = new HttpClient(nodes) { Timeout = Timeout.InfiniteTimeSpan };
+        var log = new SignalingLogger(line => line.StartsWith("No node of 2 kept a live stream", StringComparison.Ordinal));
+        await using var follower = new LeaderFollower([NodeA, NodeB], http, logger: log).Start();
+
+        // A follower that took each flap for a working stream would name node-1 for ever and ask again at once.
+        await log.Seen.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(Volatile.Read(ref asked) >= 2, "both nodes were tried");
     }
 
     private static async Task<LeaderView> WaitForAsync(LeaderFollower follower, Func<LeaderView, bool> match, TimeSpan within)
