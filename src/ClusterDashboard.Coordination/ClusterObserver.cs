@@ -46,7 +46,10 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         _acls = new ClusterAcls(options);
         _audit = new ClusterAclAudit(options, _acls, loggerFactory.CreateLogger<ClusterAclAudit>());
         _current = ClusterSnapshot.Empty(time.GetUtcNow());
+        _consistent = new FreshRun<ClusterSnapshot>(SyncAndReadAsync, _stop.Token);
     }
+
+    private readonly FreshRun<ClusterSnapshot> _consistent;
 
     public event Action<ClusterSnapshot>? SnapshotChanged;
 
@@ -82,7 +85,10 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         }
     }
 
-    public async Task<ClusterSnapshot> ReadConsistentAsync(CancellationToken cancellationToken)
+    /// <summary>Many consistent reads at once share a sync: each one's is sent after it arrived (FreshRun).</summary>
+    public Task<ClusterSnapshot> ReadConsistentAsync(CancellationToken cancellationToken) => _consistent.RunAsync(cancellationToken);
+
+    private async Task<ClusterSnapshot> SyncAndReadAsync(CancellationToken cancellationToken)
     {
         var zk = Client;
         var work = Volatile.Read(ref _work);
