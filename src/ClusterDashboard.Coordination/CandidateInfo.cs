@@ -6,4 +6,7 @@ public sealed record CandidateInfo(string Znode, long Sequence, string? NodeId, 
 {
     /// <summary>The zxid of its creation: its fencing token, should it lead.</summary>
     public long Czxid { get; init; }
+
+    /// <summary>The session that owns it (its ephemeral owner).</summary>
+    public long Owner { get; init; }
 }

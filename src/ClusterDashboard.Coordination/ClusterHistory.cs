@@ -20,10 +20,12 @@ public sealed record FaultEntry(string Id, string NodeId, FaultKind? Kind, int? 
 /// parent is made anew).</param>
 /// <param name="LeaderZnodeGoneAt">When the successor saw its predecessor's (the old leader's) znode deleted.</param>
 /// <param name="SeenBy">When each node saw this leader.</param>
-/// <param name="FaultId">The fault that caused the change, when one preceded it.</param>
+/// <param name="FaultId">The fault that caused the change: one carried out on the old leader whose span the change
+/// fell in; null for an unplanned change (or the first election).</param>
 /// <param name="DetectionMs">Fault injected until the old leader's znode was gone.</param>
 /// <param name="ElectionMs">Znode gone until the successor knew it led.</param>
-/// <param name="TotalFailoverMs">Fault injected until the last node saw the new leader.</param>
+/// <param name="TotalFailoverMs">Fault injected until the last node saw the new leader (sightings more than
+/// <see cref="ClusterHistoryBuilder.SeenWindow"/> after the election do not count).</param>
 public sealed record LeaderChangeEntry(
     string Id,
     long Epoch,
@@ -34,4 +36,8 @@ public sealed record LeaderChangeEntry(
     string? FaultId,
     double? DetectionMs,
     double? ElectionMs,
-    double? TotalFailoverMs);
+    double? TotalFailoverMs)
+{
+    /// <summary>The node that led before, as the history recorded it; null for the first election recorded.</summary>
+    public string? PreviousNodeId { get; init; }
+}

@@ -5,7 +5,13 @@ namespace ClusterDashboard.Coordination;
 /// <summary>Assembles the history from the records nodes append under /history.</summary>
 public static class ClusterHistoryBuilder
 {
-    private static readonly TimeSpan FaultWindow = TimeSpan.FromMinutes(5);
+    /// <summary>How long after a fault's span its failover may still come: a resign or a leave ends the old leader's
+    /// candidate at once, a crash or partition with its session's expiry, which the fault's span must outlast.</summary>
+    public static readonly TimeSpan CauseGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>Sightings later than this after the election are listed but do not count towards the failover's
+    /// total: a node that was down and came back sees the leader when it returns, not as part of the failover.</summary>
+    public static readonly TimeSpan SeenWindow = TimeSpan.FromSeconds(10);
 
     public static ClusterHistory Build(TreeSnapshot tree)
     {
@@ -24,28 +30,41 @@ public static class ClusterHistoryBuilder
         var seen = records.Where(r => r.Type == HistoryRecordType.Seen && r.Epoch is not null)
             .GroupBy(r => r.Epoch!.Value)
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, DateTimeOffset>)g.GroupBy(r => r.NodeId).ToDictionary(n => n.Key, n => n.Min(r => r.At), StringComparer.Ordinal));
-        var changes = named.Where(n => n.Record!.Type == HistoryRecordType.Leader && n.Record.Epoch is not null)
-            .Select(n =>
-            {
-                var r = n.Record!;
-                var seenBy = seen.GetValueOrDefault(r.Epoch!.Value) ?? new Dictionary<string, DateTimeOffset>();
-                var anchor = r.PredecessorGoneAt ?? r.At;
-                var fault = causes.FirstOrDefault(f => f.DecidedAt <= anchor && anchor - f.DecidedAt < FaultWindow);
-                var lastSeen = seenBy.Count == 0 ? r.At : seenBy.Values.Max();
-                return new LeaderChangeEntry(
-                    n.Id,
-                    r.Epoch.Value,
-                    r.NodeId,
-                    r.At,
-                    r.PredecessorGoneAt,
-                    seenBy,
-                    fault?.Id,
-                    fault is not null && r.PredecessorGoneAt is { } gone ? (gone - fault.DecidedAt).TotalMilliseconds : null,
-                    r.PredecessorGoneAt is { } g2 ? (r.At - g2).TotalMilliseconds : null,
-                    fault is not null ? (lastSeen - fault.DecidedAt).TotalMilliseconds : null);
-            })
-            .OrderByDescending(c => c.ElectedAt)
+        var elections = named.Where(n => n.Record!.Type == HistoryRecordType.Leader && n.Record.Epoch is not null)
+            .OrderBy(n => n.Record!.At)
             .ToList();
+        var changes = new List<LeaderChangeEntry>(elections.Count);
+        for (var i = 0; i < elections.Count; i++)
+        {
+            var (id, r) = (elections[i].Id, elections[i].Record!);
+            var previous = i == 0 ? null : elections[i - 1].Record!.NodeId;
+            var seenBy = seen.GetValueOrDefault(r.Epoch!.Value) ?? new Dictionary<string, DateTimeOffset>();
+            var anchor = r.PredecessorGoneAt ?? r.At;
+            var fault = previous is null ? null : causes.FirstOrDefault(f => Explains(f, previous, anchor));
+            var inTime = seenBy.Values.Where(at => at - r.At <= SeenWindow).ToList();
+            var lastSeen = inTime.Count == 0 ? r.At : inTime.Max();
+            changes.Add(new LeaderChangeEntry(
+                id,
+                r.Epoch.Value,
+                r.NodeId,
+                r.At,
+                r.PredecessorGoneAt,
+                seenBy,
+                fault?.Id,
+                fault is not null && r.PredecessorGoneAt is { } gone ? (gone - fault.DecidedAt).TotalMilliseconds : null,
+                r.PredecessorGoneAt is { } g2 ? (r.At - g2).TotalMilliseconds : null,
+                fault is not null ? (lastSeen - fault.DecidedAt).TotalMilliseconds : null)
+            { PreviousNodeId = previous });
+        }
+
+        changes.Reverse();
         return new ClusterHistory(faults, changes);
     }
+
+    // A fault caused a failover only if it hit the node that led and the old leader's candidate went while it lasted
+    // (or just after: CauseGrace). The latest such fault is taken (faults are newest first).
+    private static bool Explains(FaultEntry fault, string previousLeader, DateTimeOffset gone) =>
+        fault.NodeId == previousLeader
+        && fault.DecidedAt <= gone
+        && gone <= fault.DecidedAt + TimeSpan.FromSeconds(fault.DurationSeconds ?? 0) + CauseGrace;
 }

@@ -14,6 +14,9 @@ public sealed record ClusterSnapshot(
     /// <summary>The leader's last fenced heartbeat, if any was written.</summary>
     public HeartbeatInfo? Heartbeat { get; init; }
 
+    /// <summary>What each node believes of itself, as it published it (<see cref="NodeStatus.Believes"/>).</summary>
+    public IReadOnlyList<NodeBelief> Beliefs { get; init; } = [];
+
     /// <summary>Children of the election parent that are not candidates (<see cref="CandidateQueue"/>), with why.</summary>
     public IReadOnlyList<ForeignZnode> Foreign { get; init; } = [];
 

@@ -14,8 +14,9 @@ public static class ClusterSnapshotBuilder
         for (var i = 0; i < queue.Candidates.Count; i++)
         {
             var (name, sequence, czxid) = queue.Candidates[i];
-            var payload = CandidatePayload.TryParse(tree.Nodes[ZooKeeperPath.Combine(options.ElectionPath, name)].Data);
-            candidates.Add(new CandidateInfo(name, sequence, payload?.NodeId, payload?.Url, i == 0, i == 0 ? null : queue.Candidates[i - 1].Name) { Czxid = czxid });
+            var znode = tree.Nodes[ZooKeeperPath.Combine(options.ElectionPath, name)];
+            var payload = CandidatePayload.TryParse(znode.Data);
+            candidates.Add(new CandidateInfo(name, sequence, payload?.NodeId, payload?.Url, i == 0, i == 0 ? null : queue.Candidates[i - 1].Name) { Czxid = czxid, Owner = znode.Stat.EphemeralOwner });
         }
 
         LeaderInfo? leader = null;
@@ -57,7 +58,14 @@ public static class ClusterSnapshotBuilder
             .Select(s => new MemberInfo(s.NodeId, NodeUrls.IsValid(s.Url) ? s.Url : null, s.At, string.Empty, false, s.FaultId is null ? NodeState.Down : s.State, true, s.Faults));
         var members = registered.Concat(down).OrderBy(m => m.NodeId, StringComparer.Ordinal).ToList();
 
-        return new ClusterSnapshot(leader, candidates, members, tree.Zxid, now) { Heartbeat = heartbeat, Foreign = queue.Foreign };
+        // Each node's belief exactly as it published it: never corrected to match the queue (that is the point).
+        var beliefs = statuses.Values
+            .Where(s => s.Believes is not null)
+            .Select(s => new NodeBelief(s.NodeId, s.Believes!.Value, s.Epoch, s.At))
+            .OrderBy(b => b.NodeId, StringComparer.Ordinal)
+            .ToList();
+
+        return new ClusterSnapshot(leader, candidates, members, tree.Zxid, now) { Heartbeat = heartbeat, Foreign = queue.Foreign, Beliefs = beliefs };
     }
 
     // The same rule the participants decide by, on the cached stats: so the view names the leader the leader believes.
@@ -77,5 +85,6 @@ public static class ClusterSnapshotBuilder
 
     /// <summary>Same leader, candidates and members: what a change of only the heartbeat leaves alone.</summary>
     public static bool SameMembership(ClusterSnapshot a, ClusterSnapshot b) =>
-        a.Leader == b.Leader && a.Candidates.SequenceEqual(b.Candidates) && a.Members.SequenceEqual(b.Members) && a.Foreign.SequenceEqual(b.Foreign);
+        a.Leader == b.Leader && a.Candidates.SequenceEqual(b.Candidates) && a.Members.SequenceEqual(b.Members) && a.Foreign.SequenceEqual(b.Foreign)
+        && a.Beliefs.SequenceEqual(b.Beliefs);
 }

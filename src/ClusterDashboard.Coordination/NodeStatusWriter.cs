@@ -23,7 +23,12 @@ internal sealed class NodeStatusWriter(ClusterNodeOptions options, ClusterObserv
         {
             var fault = participant.Fault;
             var state = fault is { } f ? NodeStates.Of(f.Kind) : NodeStates.Of(participant.Election.State);
-            var status = new NodeStatus(options.NodeId, options.AdvertisedUrl, state, fault?.Id, fault?.Until, options.LeadershipPolicy.ToString().ToLowerInvariant(), time.GetUtcNow(), options.Faults.Acceptance);
+            var believes = NodeStates.Of(participant.Election.State);
+            var status = new NodeStatus(options.NodeId, options.AdvertisedUrl, state, fault?.Id, fault?.Until, options.LeadershipPolicy.ToString().ToLowerInvariant(), time.GetUtcNow(), options.Faults.Acceptance)
+            {
+                Believes = believes,
+                Epoch = believes == NodeState.Leader ? participant.Election.Epoch : null,
+            };
             var path = ZooKeeperPath.Combine(ClusterNode.StatusPath, options.NodeId);
             try
             {

@@ -57,4 +57,41 @@ public sealed class ClusterSnapshotBuilderTests
         Assert.Null(snapshot.Candidates[1].NodeId);
         Assert.Null(snapshot.Candidates[1].Url);
     }
+
+    [Fact]
+    public void A_node_that_believes_it_leads_against_the_queue_keeps_its_belief_and_is_called_out()
+    {
+        // node-1's candidate heads the queue; node-3 still says it leads (a forged head, a lease not yet run out).
+        const string Status = """{"nodeId":"{0}","url":"http://{0}","state":"{1}","policy":"standard","at":"2026-12-01T00:00:00Z","believes":"{1}","epoch":{2}}""";
+        var snapshot = Build(
+            ("/election", Node("", owner: 0, cversion: 1, children: 1)),
+            ("/election/_c_a-n_0000000000", Node("""{"nodeId":"node-1","url":"http://node-1"}""", czxid: 11, owner: 0x51)),
+            ("/status", Node("", owner: 0)),
+            ("/status/node-1", Node(Status.Replace("{0}", "node-1").Replace("{1}", "leader").Replace("{2}", "11"))),
+            ("/status/node-3", Node(Status.Replace("{0}", "node-3").Replace("{1}", "leader").Replace("{2}", "7"))));
+
+        var disagreements = BeliefCheck.Of(snapshot);
+
+        Assert.Equal("node-1", snapshot.Leader?.NodeId);
+        Assert.Equal([("node-1", NodeState.Leader), ("node-3", NodeState.Leader)], snapshot.Beliefs.Select(b => (b.NodeId, b.Believes)));
+        Assert.Contains(disagreements, d => d.Severity == DisagreementSeverity.Danger && d.Nodes.SequenceEqual(["node-1", "node-3"]) && d.Sentence.StartsWith("node-1 and node-3 all believe they lead", StringComparison.Ordinal));
+        var against = Assert.Single(disagreements, d => d.Key == "believes-leads:node-3");
+        Assert.Contains("ZooKeeper's lowest candidate is node-1's (#0, epoch 11, session 0x51)", against.Sentence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_queue_head_that_does_not_know_it_leads_yet_is_a_warning_and_agreement_is_silent()
+    {
+        const string Status = """{"nodeId":"node-1","url":"http://node-1","state":"{0}","policy":"standard","at":"2026-12-01T00:00:00Z","believes":"{0}"}""";
+        (string, NodeData)[] Tree(string believes) =>
+        [
+            ("/election", Node("", owner: 0, cversion: 1, children: 1)),
+            ("/election/_c_a-n_0000000000", Node("""{"nodeId":"node-1","url":"http://node-1"}""", czxid: 11, owner: 0x51)),
+            ("/status", Node("", owner: 0)),
+            ("/status/node-1", Node(Status.Replace("{0}", believes))),
+        ];
+
+        Assert.Equal(DisagreementSeverity.Warning, Assert.Single(BeliefCheck.Of(Build(Tree("follower")))).Severity);
+        Assert.Empty(BeliefCheck.Of(Build(Tree("leader"))));
+    }
 }
