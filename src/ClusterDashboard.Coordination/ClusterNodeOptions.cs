@@ -36,7 +36,10 @@ public sealed record ClusterNodeOptions
     public string HeartbeatPath { get; init; } = "/leader-heartbeat";
 
     /// <summary>How often the leader writes its heartbeat; zero turns it off.</summary>
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan HeartbeatInterval { get; init; } = DefaultHeartbeatInterval;
+
+    /// <summary>How often a leader beats unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultHeartbeatInterval = TimeSpan.FromSeconds(1);
 
     public LeadershipPolicy LeadershipPolicy { get; init; } = LeadershipPolicy.Standard;
 

@@ -36,6 +36,14 @@ public sealed class DashboardPageTests(StandaloneZooKeeperFixture zookeeper) : I
         Assert.Contains(newLeader, nodes.All.Select(n => n.NodeId));
         var epoch = long.Parse(await page.GetByTestId("leader-epoch").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(epoch > leader.Epoch, $"epoch {epoch} must exceed {leader.Epoch}");
+        // Stopped without any fault ordered: the failover is nobody's fault, and says so.
+        var failover = page.Locator($"[data-testid=history-entry][data-epoch='{epoch}']");
+        await Assertions.Expect(failover.GetByTestId("history-cause")).ToHaveTextAsync("unplanned", new() { Timeout = Timeout });
+        await Assertions.Expect(failover).ToContainTextAsync(leader.NodeId);
+        // The nodes still up published what they believe, and it matches ZooKeeper's queue.
+        await Assertions.Expect(page.GetByTestId("belief")).ToHaveCountAsync(2, new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator($"[data-testid=belief][data-node-id={newLeader}]")).ToContainTextAsync("leader", new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("belief-panel")).ToHaveAttributeAsync("data-disagreements", "0", new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(page, "leader-after.png");
     }
 }

@@ -12,6 +12,7 @@ public sealed class DashboardPageWithFakesTests(ChromiumFixture chromium) : ICla
     // the first load gets longer, as it starts the app.
     private static readonly LocatorAssertionsToHaveTextOptions Live = new() { Timeout = 5_000 };
     private static readonly LocatorAssertionsToHaveTextOptions Load = new() { Timeout = 15_000 };
+    private static readonly LocatorAssertionsToContainTextOptions Soon = new() { Timeout = 5_000 };
 
     [Fact]
     public async Task Page_shows_the_leader_the_watch_chain_the_members_and_this_nodes_state()
@@ -91,6 +92,66 @@ public sealed class DashboardPageWithFakesTests(ChromiumFixture chromium) : ICla
     }
 
     // The prerendered page already shows the view; changes arrive only once the interactive circuit is up.
+    [Fact]
+    public async Task Two_nodes_believing_they_lead_light_the_belief_panel_with_a_sentence_and_agreement_clears_it()
+    {
+        // The queue says node-2 leads; node-3 still says it does (a forged claim, a lease not yet run out).
+        var agreed = ClusterViews.Chain(("node-2", 7), ("node-1", 8), ("node-3", 9)) with
+        {
+            Beliefs = [new("node-1", NodeState.Follower, null, ClusterViews.At), new("node-2", NodeState.Leader, ClusterViews.Czxid(7), ClusterViews.At), new("node-3", NodeState.Follower, null, ClusterViews.At)],
+        };
+        var split = agreed with { Beliefs = [agreed.Beliefs[0], agreed.Beliefs[1], new("node-3", NodeState.Leader, ClusterViews.Czxid(3), ClusterViews.At)] };
+        var fake = new FakeCoordination { Current = agreed };
+        await using var app = new FakeDashboard(fake);
+        var (context, page) = await OpenAsync(app.StartKestrel());
+        await using var _ = context;
+        await Assertions.Expect(page.GetByTestId("belief")).ToHaveCountAsync(3, new() { Timeout = 15_000 });
+        await WaitForCircuitAsync(page);
+        await Assertions.Expect(page.GetByTestId("belief-panel")).ToHaveAttributeAsync("data-disagreements", "0");
+
+        fake.Publish(split);
+
+        var danger = page.Locator("[data-testid=disagreement][data-severity=danger]");
+        await Assertions.Expect(danger.First).ToContainTextAsync("node-2 and node-3 all believe they lead", Soon);
+        await Assertions.Expect(page.Locator("[data-testid=disagreement]").Filter(new() { HasText = "node-3 believes it leads" })).ToContainTextAsync("ZooKeeper's lowest candidate is node-2's", Soon);
+        await Assertions.Expect(page.Locator("[data-testid=belief][data-node-id=node-3]")).ToHaveAttributeAsync("data-agrees", "false", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("[data-testid=belief][data-node-id=node-1]")).ToHaveAttributeAsync("data-agrees", "true", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.Locator("[data-testid=belief][data-node-id=node-2]")).ToHaveAttributeAsync("data-agrees", "true", new() { Timeout = 5_000 });
+        await Assertions.Expect(danger.First).ToHaveTextAsync(new Regex(@"\(for \d+\.\d s\)"), Live);
+        await page.GetByTestId("belief-panel").ScrollIntoViewIfNeededAsync();
+        await Browser.ScreenshotAsync(page, "belief-split.png");
+
+        fake.Publish(agreed);
+        await Assertions.Expect(page.GetByTestId("belief-panel")).ToHaveAttributeAsync("data-disagreements", "0", new() { Timeout = 5_000 });
+    }
+
+    [Fact]
+    public async Task A_view_that_goes_stale_raises_the_banner_greys_the_data_and_a_silent_leader_turns_its_heartbeat_red()
+    {
+        var beat = DateTimeOffset.UtcNow;
+        var live = ClusterViews.Chain(("node-2", 7), ("node-1", 8)) with { Heartbeat = new HeartbeatInfo("node-2", ClusterViews.Czxid(7), beat.AddMinutes(-1), beat) };
+        var fake = new FakeCoordination { Current = live };
+        await using var app = new FakeDashboard(fake);
+        var (context, page) = await OpenAsync(app.StartKestrel());
+        await using var _ = context;
+        await Assertions.Expect(page.GetByTestId("leader-node-id")).ToHaveTextAsync("node-2", Load);
+        await WaitForCircuitAsync(page);
+        await Assertions.Expect(page.GetByTestId("stale-banner")).ToHaveCountAsync(0);
+
+        // Cut off from ZooKeeper for 7 s: the same freshness the API answers 503 from.
+        fake.SetFreshness = new ViewFreshness(live.Zxid, Loaded: true, Synced: false, TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(3));
+
+        await Assertions.Expect(page.GetByTestId("stale-banner")).ToContainTextAsync("7000 ms ago", Soon);
+        await Assertions.Expect(page.Locator(".view-stale")).ToHaveCountAsync(1);
+        // The leader's last beat recedes: past the session timeout (5 s) it is red and the card says so.
+        await Assertions.Expect(page.GetByTestId("leader-heartbeat")).ToHaveAttributeAsync("data-health", "dead", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("heartbeat-age")).ToContainTextAsync(new Regex(@"^\d+(\.\d)? s ago$"));
+        await Browser.ScreenshotAsync(page, "stale-banner.png");
+
+        fake.SetFreshness = null;
+        await Assertions.Expect(page.GetByTestId("stale-banner")).ToHaveCountAsync(0, new() { Timeout = 5_000 });
+    }
+
     private static Task WaitForCircuitAsync(IPage page) =>
         Assertions.Expect(page.Locator("[data-testid=dashboard][data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
 }
