@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using ClusterDashboard.Coordination;
+using ClusterDashboard.Coordination.Faults;
+using ClusterDashboard.Testing;
 using Microsoft.Playwright;
 
 namespace ClusterDashboard.Tests;
@@ -150,6 +152,46 @@ public sealed class DashboardPageWithFakesTests(ChromiumFixture chromium) : ICla
 
         fake.SetFreshness = null;
         await Assertions.Expect(page.GetByTestId("stale-banner")).ToHaveCountAsync(0, new() { Timeout = 5_000 });
+    }
+
+    [Theory]
+    [InlineData(1400, 900)]
+    [InlineData(390, 844)]
+    public async Task Every_fault_is_reachable_on_screen_and_ordering_one_works(int width, int height)
+    {
+        var fake = new FakeCoordination { Current = ClusterViews.Chain(("node-2", 7), ("node-1", 8), ("node-3", 9)) };
+        await using var app = new FakeDashboard(fake, new Dictionary<string, string?>
+        {
+            ["ZooKeeper:ConnectString"] = "127.0.0.1:1",
+            ["Cluster:NodeId"] = "node-1",
+            ["Cluster:AdvertisedUrl"] = "http://n1",
+            ["Faults:Enabled"] = "true",
+        });
+        var (context, page) = await OpenAsync(app.StartKestrel());
+        await using var _ = context;
+        await page.SetViewportSizeAsync(width, height);
+        await WaitForCircuitAsync(page);
+
+        await Assertions.Expect(page.GetByTestId("member")).ToHaveCountAsync(3);
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= width, "the page itself does not scroll sideways");
+        var menu = page.Locator("[data-testid=fault-menu][data-node-id=node-2] button").First;
+        await menu.ScrollIntoViewIfNeededAsync();
+        var box = await menu.BoundingBoxAsync();
+        Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= width, $"the node-2 fault menu lies within the {width} px window: {box?.X}+{box?.Width}");
+        await menu.ClickAsync();
+        foreach (var kind in FaultKinds.All)
+        {
+            var item = page.Locator($"[data-testid=fault-{kind.Name()}][data-node-id=node-2]");
+            await Assertions.Expect(item).ToBeVisibleAsync();
+            var itemBox = await item.BoundingBoxAsync();
+            Assert.True(itemBox is not null && itemBox.X >= 0 && itemBox.X + itemBox.Width <= width + 1, $"{kind.Name()} lies within the window: {itemBox?.X}+{itemBox?.Width}");
+        }
+
+        await Browser.ScreenshotAsync(page, $"fault-menu-{width}.png");
+        await page.Locator("[data-testid=fault-resign][data-node-id=node-2]").ClickAsync();
+
+        await Eventually.UntilAsync(_ => Task.FromResult(fake.Orders.Count == 1), TimeSpan.FromSeconds(10), "the order reached the commander");
+        Assert.Equal(new FaultOrder("node-2", FaultKind.Resign, null, null), fake.Orders[0]);
     }
 
     private static Task WaitForCircuitAsync(IPage page) =>

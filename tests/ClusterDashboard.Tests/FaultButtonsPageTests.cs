@@ -28,7 +28,7 @@ public sealed class FaultButtonsPageTests(StandaloneZooKeeperFixture zookeeper) 
         await Assertions.Expect(page.GetByTestId("member")).ToHaveCountAsync(3, new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(page, "fault-before.png");
 
-        await page.Locator($"[data-testid=fault-crash][data-node-id={leader.NodeId}]").ClickAsync();
+        await FaultMenu.OrderAsync(page, "crash", leader.NodeId);
 
         await Assertions.Expect(page.Locator($"[data-testid=member][data-node-id={leader.NodeId}] [data-state=crashed]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
         await Assertions.Expect(leaderId).Not.ToHaveTextAsync(leader.NodeId, new() { Timeout = Timeout });
@@ -63,7 +63,7 @@ public sealed class FaultButtonsPageTests(StandaloneZooKeeperFixture zookeeper) 
 
         // Long enough that only the recover button ends it.
         await page.Locator("input[data-testid=fault-duration], [data-testid=fault-duration] input").FillAsync("60");
-        await page.Locator($"[data-testid=fault-{kind}][data-node-id={target}]").ClickAsync();
+        await FaultMenu.OrderAsync(page, kind, target);
 
         await Assertions.Expect(member.Locator($"[data-state={state}]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(page, $"fault-{kind}.png");
@@ -87,7 +87,7 @@ public sealed class FaultButtonsPageTests(StandaloneZooKeeperFixture zookeeper) 
         await Assertions.Expect(page.Locator("[data-testid=dashboard][data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("leader-node-id")).ToHaveTextAsync(leader!.NodeId, new() { Timeout = Timeout });
 
-        await page.Locator($"[data-testid=fault-resign][data-node-id={leader.NodeId}]").ClickAsync();
+        await FaultMenu.OrderAsync(page, "resign", leader.NodeId);
 
         await Assertions.Expect(page.GetByTestId("leader-node-id")).Not.ToHaveTextAsync(leader.NodeId, new() { Timeout = Timeout });
         Assert.NotEqual(leader.NodeId, (await nodes.All[0].Http.GetLeaderAsync())!.NodeId);

@@ -30,7 +30,7 @@ public sealed class FaultKeyPageTests(StandaloneZooKeeperFixture zookeeper, Chro
         var input = page.Locator("input[data-testid=api-key-input], [data-testid=api-key-input] input");
 
         // A key for this node is checked here, before anything is ordered.
-        await page.Locator("[data-testid=fault-crash][data-node-id=node-1]").ClickAsync();
+        await FaultMenu.OrderAsync(page, "crash", "node-1");
         await input.FillAsync("not-the-key-at-all");
         await page.GetByTestId("api-key-submit").ClickAsync();
         await Assertions.Expect(page.GetByTestId("api-key-error")).ToContainTextAsync("not node-1's API key", new() { Timeout = Timeout });
@@ -39,14 +39,14 @@ public sealed class FaultKeyPageTests(StandaloneZooKeeperFixture zookeeper, Chro
         await Assertions.Expect(input).ToHaveCountAsync(0);
 
         // A key for another node is checked by that node: refused with its reason, and asked for again next time.
-        await page.Locator("[data-testid=fault-crash][data-node-id=node-2]").ClickAsync();
+        await FaultMenu.OrderAsync(page, "crash", "node-2");
         await input.FillAsync("not-the-key-at-all");
         await page.GetByTestId("api-key-submit").ClickAsync();
         await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync("refused: the order did not carry node-2's API key", new() { Timeout = Timeout });
         Assert.DoesNotContain(ClusterHistoryBuilder.Build(nodes.All[0].Observer.Tree).Faults, f => f.NodeId == "node-2" && f.CarriedOut);
         Assert.Null(nodes.All[1].Services.GetRequiredService<ClusterNode>().Fault);
 
-        await page.Locator("[data-testid=fault-crash][data-node-id=node-2]").ClickAsync();
+        await FaultMenu.OrderAsync(page, "crash", "node-2");
         await input.FillAsync(Key);
         await page.GetByTestId("api-key-submit").ClickAsync();
 
@@ -73,7 +73,7 @@ public sealed class FaultKeyPageTests(StandaloneZooKeeperFixture zookeeper, Chro
         await Assertions.Expect(page.Locator("[data-testid=member][data-node-id=node-2] [data-testid=faults-off]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
 
         Assert.Equal(0, await page.Locator("[data-node-id=node-2][data-testid^=fault-]").CountAsync());
-        Assert.True(await page.Locator("[data-node-id=node-1][data-testid=fault-crash]").CountAsync() == 1, "node-1 still has its buttons");
+        Assert.True(await page.Locator("[data-node-id=node-1][data-testid=fault-menu]").CountAsync() == 1, "node-1 still has its fault menu");
         Assert.Equal(System.Text.Json.JsonValueKind.Null, (await closed.Http.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri("/node", UriKind.Relative))).GetProperty("fault").ValueKind);
         await Browser.ScreenshotAsync(page, "faults-off.png");
     }
