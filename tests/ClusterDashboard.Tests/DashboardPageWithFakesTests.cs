@@ -85,15 +85,14 @@ public sealed class DashboardPageWithFakesTests(ChromiumFixture chromium) : ICla
     }
 
     // A context per test, disposed before the app: an open circuit would hold the host's shutdown for its full timeout.
-    private async Task<(IBrowserContext Context, IPage Page)> OpenAsync(Uri url)
+    private async Task<(IBrowserContext Context, IPage Page)> OpenAsync(Uri url, string? timeZone = null)
     {
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 }, TimezoneId = timeZone });
         var page = await context.NewPageAsync();
         await page.GotoAsync(url.ToString());
         return (context, page);
     }
 
-    // The prerendered page already shows the view; changes arrive only once the interactive circuit is up.
     [Fact]
     public async Task Two_nodes_believing_they_lead_light_the_belief_panel_with_a_sentence_and_agreement_clears_it()
     {
@@ -194,6 +193,21 @@ public sealed class DashboardPageWithFakesTests(ChromiumFixture chromium) : ICla
         Assert.Equal(new FaultOrder("node-2", FaultKind.Resign, null, null), fake.Orders[0]);
     }
 
+    [Fact]
+    public async Task Times_read_in_the_viewers_own_zone_with_the_date_on_hover()
+    {
+        var fake = new FakeCoordination { Current = ClusterViews.Chain(("node-2", 7), ("node-1", 8)) };
+        await using var app = new FakeDashboard(fake);
+        var (context, page) = await OpenAsync(app.StartKestrel(), timeZone: "Europe/Berlin");
+        await using var _ = context;
+
+        // The leader took over at 12:00:00 UTC: 13:00 in Berlin in November (UTC+01:00), whatever zone the server is in.
+        await Assertions.Expect(page.GetByTestId("viewer-zone")).ToHaveTextAsync("times in Europe/Berlin", Load);
+        await Assertions.Expect(page.GetByTestId("leader-since")).ToContainTextAsync("13:00:00.000", Soon);
+        await Assertions.Expect(page.GetByTestId("leader-since")).ToHaveAttributeAsync("title", "2026-11-24 13:00:00.000 Europe/Berlin (UTC+01:00)");
+    }
+
+    // The prerendered page already shows the view; changes arrive only once the interactive circuit is up.
     private static Task WaitForCircuitAsync(IPage page) =>
         Assertions.Expect(page.Locator("[data-testid=dashboard][data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
 }

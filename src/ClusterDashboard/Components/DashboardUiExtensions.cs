@@ -10,6 +10,7 @@ public static class DashboardUiExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddScoped<Cluster.FaultKeySession>();
+        services.AddScoped<Cluster.ViewerClock>();
         return services;
     }
 
