@@ -65,8 +65,8 @@ public sealed class DashboardPageWithFakesTests(ChromiumFixture chromium) : ICla
         await Assertions.Expect(page.Locator("[data-testid=member][data-node-id=node-1] .mud-chip")).ToHaveClassAsync(new Regex("mud-chip-color-success"));
         await Assertions.Expect(page.Locator("[data-testid=member][data-node-id=node-3] .mud-chip")).ToHaveClassAsync(new Regex("mud-chip-color-info"));
         await Assertions.Expect(page.GetByTestId("candidate")).ToHaveCountAsync(2, new() { Timeout = 5_000 });
-        await Assertions.Expect(page.GetByTestId("event-log")).ToContainTextAsync("leader is now node-1", new() { Timeout = 5_000 });
-        await Assertions.Expect(page.GetByTestId("event-log")).ToContainTextAsync("deleted /election/", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.GetByTestId("event-log")).ToContainTextAsync("node-1 leads now", new() { Timeout = 5_000 });
+        await Assertions.Expect(page.GetByTestId("event-log")).ToContainTextAsync("candidate #7 left the election queue", new() { Timeout = 5_000 });
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "the page reloaded instead of following the change live");
         await Browser.ScreenshotAsync(page, "dashboard-fake-after-failover.png");
     }

@@ -36,6 +36,12 @@ public sealed class FaultButtonsPageTests(StandaloneZooKeeperFixture zookeeper) 
         var entry = page.GetByTestId("history-entry").Filter(new() { HasText = $"crash of {leader.NodeId}" });
         await Assertions.Expect(entry).ToHaveCountAsync(1, new() { Timeout = Timeout });
         await Assertions.Expect(entry).ToContainTextAsync(" ms", new() { Timeout = Timeout });
+        // The log tells it as a sentence, and folds the routine rewrites of status records until asked.
+        var said = page.Locator("[data-testid=event][data-topic=faults]").Filter(new() { HasText = $"crash injected on {leader.NodeId} for 10 s by {follower.NodeId}" });
+        await Assertions.Expect(said).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await Assertions.Expect(page.Locator("[data-testid=event][data-topic=routine]")).ToHaveCountAsync(0);
+        await page.Locator("[data-testid=event-filter][data-topic=routine]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=event][data-topic=routine]").Filter(new() { HasText = "updated its status" }).First).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(page, "fault-after.png");
     }
 

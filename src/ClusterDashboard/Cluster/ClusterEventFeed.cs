@@ -9,7 +9,7 @@ namespace ClusterDashboard.Cluster;
 /// </summary>
 public sealed class ClusterEventFeed : IDisposable
 {
-    private const int RecentCapacity = 100;
+    private const int RecentCapacity = 500;
     private const int SubscriberQueue = 1000;
 
     private readonly IClusterObserver _observer;
