@@ -44,6 +44,12 @@ public sealed class DashboardPageTests(StandaloneZooKeeperFixture zookeeper) : I
         await Assertions.Expect(page.GetByTestId("belief")).ToHaveCountAsync(2, new() { Timeout = Timeout });
         await Assertions.Expect(page.Locator($"[data-testid=belief][data-node-id={newLeader}]")).ToContainTextAsync("leader", new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("belief-panel")).ToHaveAttributeAsync("data-disagreements", "0", new() { Timeout = Timeout });
+        // The stopped node's znodes went with its sessions; the page still lists it as down until told to forget it.
+        var departed = page.Locator($"[data-testid=departed-member][data-node-id={leader.NodeId}]");
+        await Assertions.Expect(departed).ToContainTextAsync("last seen", new() { Timeout = Timeout });
+        await Assertions.Expect(departed.Locator("[data-state=down]")).ToHaveCountAsync(1);
         await Browser.ScreenshotAsync(page, "leader-after.png");
+        await departed.GetByTestId("forget-member").ClickAsync();
+        await Assertions.Expect(departed).ToHaveCountAsync(0, new() { Timeout = Timeout });
     }
 }

@@ -84,6 +84,9 @@ public sealed class ClusterEventFeed : IDisposable
 
     public ClusterSnapshot Snapshot => _observer.Current;
 
+    /// <summary>Members this node saw and that are gone from the view since.</summary>
+    public MemberRoll Members { get; } = new();
+
     /// <summary>The zxid of the first view with the current leader (or with none): a view at this index or later names
     /// the same leader.</summary>
     public long LeaderSince
@@ -204,6 +207,7 @@ public sealed class ClusterEventFeed : IDisposable
         }
 
         moved?.TrySetResult();
+        Members.Observe(snapshot);
 
         // The leader first: it is what services wait for, and a hub client hears it before the rest of the view.
         if (previous?.Znode != snapshot.Leader?.Znode)
