@@ -207,6 +207,23 @@ public sealed class DashboardPageWithFakesTests(ChromiumFixture chromium) : ICla
         await Assertions.Expect(page.GetByTestId("leader-since")).ToHaveAttributeAsync("title", "2026-11-24 13:00:00.000 Europe/Berlin (UTC+01:00)");
     }
 
+    [Fact]
+    public async Task When_the_node_goes_away_the_page_says_so_in_its_own_words()
+    {
+        var fake = new FakeCoordination { Current = ClusterViews.Chain(("node-2", 7), ("node-1", 8)) };
+        var app = new FakeDashboard(fake);
+        var (context, page) = await OpenAsync(app.StartKestrel());
+        await using var _ = context;
+        await WaitForCircuitAsync(page);
+        await Assertions.Expect(page.GetByTestId("reconnect-modal")).ToBeHiddenAsync();
+
+        await app.DisposeAsync(); // the node stops
+
+        await Assertions.Expect(page.GetByTestId("reconnect-modal")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("reconnect-modal")).ToContainTextAsync("this node's dashboard");
+        await Browser.ScreenshotAsync(page, "reconnect.png");
+    }
+
     // The prerendered page already shows the view; changes arrive only once the interactive circuit is up.
     private static Task WaitForCircuitAsync(IPage page) =>
         Assertions.Expect(page.Locator("[data-testid=dashboard][data-interactive=true]")).ToHaveCountAsync(1, new() { Timeout = 15_000 });

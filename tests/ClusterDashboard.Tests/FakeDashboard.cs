@@ -32,6 +32,8 @@ internal sealed class FakeDashboard(FakeCoordination fake, IDictionary<string, s
             ["Cluster:AdvertisedUrl"] = "http://n1",
         }));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // A browser's open circuit would hold a stopping host for its whole default shutdown timeout (30 s).
+        builder.UseSetting(WebHostDefaults.ShutdownTimeoutKey, "2");
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<IHostedService>(d => d.ImplementationType == typeof(ClusterNodeService));
