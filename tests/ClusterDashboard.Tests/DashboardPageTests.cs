@@ -40,6 +40,7 @@ public sealed class DashboardPageTests(StandaloneZooKeeperFixture zookeeper) : I
         var failover = page.Locator($"[data-testid=history-entry][data-epoch='{epoch}']");
         await Assertions.Expect(failover.GetByTestId("history-cause")).ToHaveTextAsync("unplanned", new() { Timeout = Timeout });
         await Assertions.Expect(failover).ToContainTextAsync(leader.NodeId);
+        await Assertions.Expect(page.Locator($"[data-testid=timeline-failover][data-epoch='{epoch}']")).ToHaveAttributeAsync("data-cause", "unplanned", new() { Timeout = Timeout });
         // The nodes still up published what they believe, and it matches ZooKeeper's queue.
         await Assertions.Expect(page.GetByTestId("belief")).ToHaveCountAsync(2, new() { Timeout = Timeout });
         await Assertions.Expect(page.Locator($"[data-testid=belief][data-node-id={newLeader}]")).ToContainTextAsync("leader", new() { Timeout = Timeout });

@@ -36,6 +36,20 @@ public sealed class FaultButtonsPageTests(StandaloneZooKeeperFixture zookeeper) 
         var entry = page.GetByTestId("history-entry").Filter(new() { HasText = $"crash of {leader.NodeId}" });
         await Assertions.Expect(entry).ToHaveCountAsync(1, new() { Timeout = Timeout });
         await Assertions.Expect(entry).ToContainTextAsync(" ms", new() { Timeout = Timeout });
+        // The timeline shows the fault on the old leader's lane and the failover's three phases, blamed on it.
+        await Assertions.Expect(page.Locator($"[data-testid=timeline-lane][data-node-id={leader.NodeId}] [data-testid=timeline-fault][data-kind=crash]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        var failover = page.Locator($"[data-testid=timeline-failover][data-cause='crash of {leader.NodeId}']");
+        await Assertions.Expect(failover).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        foreach (var phase in new[] { "detection", "election", "seen" })
+        {
+            await Assertions.Expect(failover.Locator($"[data-testid=timeline-phase][data-phase={phase}]")).ToHaveCountAsync(1);
+        }
+
+        await Assertions.Expect(page.Locator($"[data-testid=timeline-lane][data-node-id={leader.NodeId}] [data-testid=timeline-span][data-state=crashed]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await page.Locator("[data-testid=timeline-window][data-minutes='1']").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("timeline")).ToHaveAttributeAsync("data-window", "1");
+        await page.GetByTestId("timeline").ScreenshotAsync(new() { Path = Browser.ScreenshotPath("timeline.png") });
+
         // The log tells it as a sentence, and folds the routine rewrites of status records until asked.
         var said = page.Locator("[data-testid=event][data-topic=faults]").Filter(new() { HasText = $"crash injected on {leader.NodeId} for 10 s by {follower.NodeId}" });
         await Assertions.Expect(said).ToHaveCountAsync(1, new() { Timeout = Timeout });

@@ -42,6 +42,8 @@ public sealed class ClusterEventFeed : IDisposable
         _observer.ZnodeChanged += OnZnode;
         _observer.FreshnessChanged += CheckLiveness;
         _participant.LeadershipChanged += OnLocalState;
+        States = new NodeStateHistory(time ?? TimeProvider.System);
+        States.Observe(observer.Current);
         _liveness = (time ?? TimeProvider.System).CreateTimer(_ => CheckLiveness(), null, LivenessPoll, LivenessPoll);
     }
 
@@ -86,6 +88,9 @@ public sealed class ClusterEventFeed : IDisposable
 
     /// <summary>Members this node saw and that are gone from the view since.</summary>
     public MemberRoll Members { get; } = new();
+
+    /// <summary>Each member's state over the last minutes, for the timeline.</summary>
+    public NodeStateHistory States { get; }
 
     /// <summary>The zxid of the first view with the current leader (or with none): a view at this index or later names
     /// the same leader.</summary>
@@ -208,6 +213,7 @@ public sealed class ClusterEventFeed : IDisposable
 
         moved?.TrySetResult();
         Members.Observe(snapshot);
+        States.Observe(snapshot);
 
         // The leader first: it is what services wait for, and a hub client hears it before the rest of the view.
         if (previous?.Znode != snapshot.Leader?.Znode)
