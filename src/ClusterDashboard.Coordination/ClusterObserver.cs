@@ -118,6 +118,33 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         return Current;
     }
 
+    public async Task<IReadOnlyList<string>?> ReadAclAsync(string path, CancellationToken cancellationToken)
+    {
+        // Only the cluster's own znodes: nothing else of the ensemble is read or served.
+        if (Client is not { State: ConnectionState.Connected } zk || !Tree.Nodes.ContainsKey(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            var acl = await zk.GetAclAsync(path, cancellationToken).ConfigureAwait(false);
+            return [.. acl.Acl.Select(a => $"{a.Id.Scheme}:{a.Id.Id} {Permissions(a.Permissions)}")];
+        }
+        catch (ZooKeeperException)
+        {
+            return null;
+        }
+    }
+
+    // ZooKeeper's own letters: c(reate) d(elete) r(ead) w(rite) a(dmin).
+    private static string Permissions(Permissions p) => string.Concat(
+        p.HasFlag(ZooKeeper.Permissions.Create) ? "c" : string.Empty,
+        p.HasFlag(ZooKeeper.Permissions.Delete) ? "d" : string.Empty,
+        p.HasFlag(ZooKeeper.Permissions.Read) ? "r" : string.Empty,
+        p.HasFlag(ZooKeeper.Permissions.Write) ? "w" : string.Empty,
+        p.HasFlag(ZooKeeper.Permissions.Admin) ? "a" : string.Empty);
+
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
     private async Task RunAsync(CancellationToken cancellationToken)

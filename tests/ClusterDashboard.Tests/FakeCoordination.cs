@@ -29,6 +29,9 @@ internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant,
 
     public Task<ClusterSnapshot> ReadConsistentAsync(CancellationToken cancellationToken) => Task.FromResult(Current);
 
+    public Task<IReadOnlyList<string>?> ReadAclAsync(string path, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>?>(Tree.Nodes.ContainsKey(path) ? ["world:anyone r"] : null);
+
     public string NodeId => "node-1";
 
     /// <summary>The fault orders received, in order.</summary>
