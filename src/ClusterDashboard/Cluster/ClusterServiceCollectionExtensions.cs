@@ -53,6 +53,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<FaultsOptions>, FaultsOptionsValidator>();
         services.AddHostedService<ClusterNodeService>();
         services.AddSingleton<ClusterEventFeed>();
+        services.AddSingleton<EnsembleProbe>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
         return builder;
     }
