@@ -25,8 +25,18 @@ internal static class Browser
         Console.WriteLine($"screenshot: {path}");
     }
 
+    /// <summary>README's picture, in the repository's wwwroot.</summary>
+    public static string ReadmePicturePath => Path.Combine(RepositoryRoot() ?? throw new InvalidOperationException("run from within the repository"), "wwwroot", "images", "dashboard.png");
+
     /// <summary>Where screenshots go: TestResults/screenshots at the repository root.</summary>
     public static string ScreenshotPath(string name)
+    {
+        var folder = Path.Combine(RepositoryRoot() ?? Path.GetTempPath(), "TestResults", "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
+    }
+
+    private static string? RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ClusterDashboard.sln")))
@@ -34,8 +44,6 @@ internal static class Browser
             directory = directory.Parent;
         }
 
-        var folder = Path.Combine(directory?.FullName ?? Path.GetTempPath(), "TestResults", "screenshots");
-        Directory.CreateDirectory(folder);
-        return Path.Combine(folder, name);
+        return directory?.FullName;
     }
 }

@@ -57,6 +57,15 @@ public sealed class FaultButtonsPageTests(StandaloneZooKeeperFixture zookeeper) 
         await page.Locator("[data-testid=event-filter][data-topic=routine]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=event][data-topic=routine]").Filter(new() { HasText = "updated its status" }).First).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(page, "fault-after.png");
+        // README's picture comes from this real run: UPDATE_README_PICTURE=1 writes it over wwwroot/images/dashboard.png.
+        if (Environment.GetEnvironmentVariable("UPDATE_README_PICTURE") == "1")
+        {
+            await page.Locator("[data-testid=event-filter][data-topic=routine]").ClickAsync(); // fold the routine again
+            // One tall window rather than a full-page capture, which would paint the fixed app bar mid-page.
+            await page.SetViewportSizeAsync(1500, await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight"));
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+            await page.ScreenshotAsync(new() { Path = Browser.ReadmePicturePath });
+        }
     }
 
     [Theory]

@@ -72,7 +72,7 @@ public static class EventStory
             var owner = tree.Nodes.TryGetValue(path, out var candidate) && CandidatePayload.TryParse(candidate.Data) is { } payload ? payload.NodeId : null;
             return kind switch
             {
-                ZnodeChangeKind.Created => Line(EventTopic.Queue, $"{owner ?? "a client"} joined the election queue as candidate {sequence}"),
+                ZnodeChangeKind.Created => Line(EventTopic.Queue, owner is null ? $"candidate {sequence} joined the election queue" : $"{owner} joined the election queue as candidate {sequence}"),
                 ZnodeChangeKind.Deleted => Line(EventTopic.Queue, $"candidate {sequence} left the election queue"),
                 _ => Line(EventTopic.Routine, $"candidate {sequence} rewrote its data"),
             };
