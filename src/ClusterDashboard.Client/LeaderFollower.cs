@@ -39,6 +39,7 @@ public sealed class LeaderFollower : IAsyncDisposable
     private LeaderView? _current;
     private long _index = -1;
     private Uri? _indexFrom; // the node _index was heard from
+    private long _highestEpoch = long.MinValue; // the newest term heard of since the last Forget
     private Task _loop = Task.CompletedTask;
 
     /// <param name="nodes">The base URLs of the cluster's nodes, e.g. http://10.0.0.5:5001; at least one.</param>
@@ -190,6 +191,7 @@ public sealed class LeaderFollower : IAsyncDisposable
             _current = null;
             _index = -1; // nothing heard counts any more: the next report, whatever its index, is the news
             _indexFrom = null;
+            _highestEpoch = long.MinValue;
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -264,21 +266,27 @@ public sealed class LeaderFollower : IAsyncDisposable
             node);
     }
 
-    // A report from a view older than one already heard (a lagging node after a fail-over) is not news, unless it names
-    // a newer term than the current leader's: indexes of different nodes are not exact enough to rank two leaders,
-    // terms are (each leader's epoch is above its predecessor's).
+    // Leaders are ranked by term (each leader's epoch is above its predecessor's): indexes of different nodes are not
+    // exact enough to rank two leaders. A report from an older view (a lagging node after a fail-over) is not news.
     private void Report(LeaderView? leader, long index, Uri node)
     {
         TaskCompletionSource changed;
         lock (_lock)
         {
-            if (index < _index && !(leader is not null && leader.Epoch > (_current?.Epoch ?? long.MinValue)))
+            // A newer term is news whatever its index; an older term never is (a node lagging behind); otherwise the
+            // index decides, as between two reports of one node.
+            var newerTerm = leader is not null && leader.Epoch > _highestEpoch;
+            if (!newerTerm && (index < _index || (leader is not null && leader.Epoch < _highestEpoch)))
             {
                 return;
             }
 
             _index = index;
             _indexFrom = node;
+            if (leader is not null)
+            {
+                _highestEpoch = Math.Max(_highestEpoch, leader.Epoch);
+            }
             if (_current?.Znode == leader?.Znode)
             {
                 _current = leader;

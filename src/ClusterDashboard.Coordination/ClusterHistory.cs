@@ -14,6 +14,16 @@ public sealed record ClusterHistory(IReadOnlyList<FaultEntry> Faults, IReadOnlyL
 public sealed record FaultEntry(string Id, string NodeId, FaultKind? Kind, int? DurationSeconds, DateTimeOffset DecidedAt, string? IssuedBy, FaultRefusal? Refusal, string? Reason, FaultParameters? Parameters = null)
 {
     public bool CarriedOut => Refusal is null;
+
+    /// <summary>When its span ends: at once for a resign or a recover; a duration read from ZooKeeper (anyone with
+    /// write access could have forged it) counts for at most a day, so no time computed from it can overflow.</summary>
+    public DateTimeOffset EndsAt => Kind is { } kind && kind.HasDuration() && DurationSeconds is > 0 and var seconds
+        ? Later(DecidedAt, TimeSpan.FromSeconds(Math.Min(seconds, 86_400)))
+        : DecidedAt;
+
+    /// <summary><paramref name="at"/> plus <paramref name="span"/>, or the last moment there is.</summary>
+    public static DateTimeOffset Later(DateTimeOffset at, TimeSpan span) =>
+        at > DateTimeOffset.MaxValue - span ? DateTimeOffset.MaxValue : at + span;
 }
 
 /// <param name="Id">The history record it comes from (unique, unlike the epoch, which restarts when the election
@@ -40,4 +50,8 @@ public sealed record LeaderChangeEntry(
 {
     /// <summary>The node that led before, as the history recorded it; null for the first election recorded.</summary>
     public string? PreviousNodeId { get; init; }
+
+    /// <summary>When the last node saw it as part of the failover (sightings within
+    /// <see cref="ClusterHistoryBuilder.SeenWindow"/> of the election; the election itself if none).</summary>
+    public DateTimeOffset LastSeenInTime { get; init; }
 }

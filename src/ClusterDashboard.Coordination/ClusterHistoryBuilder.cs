@@ -30,8 +30,11 @@ public static class ClusterHistoryBuilder
         var seen = records.Where(r => r.Type == HistoryRecordType.Seen && r.Epoch is not null)
             .GroupBy(r => r.Epoch!.Value)
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, DateTimeOffset>)g.GroupBy(r => r.NodeId).ToDictionary(n => n.Key, n => n.Min(r => r.At), StringComparer.Ordinal));
+        // In term order: epochs (the candidates' creation zxids) rise with every leader, whatever the nodes' clocks say;
+        // the history's own sequence breaks a tie (one term recorded twice).
         var elections = named.Where(n => n.Record!.Type == HistoryRecordType.Leader && n.Record.Epoch is not null)
-            .OrderBy(n => n.Record!.At)
+            .OrderBy(n => n.Record!.Epoch)
+            .ThenBy(n => n.Id, StringComparer.Ordinal)
             .ToList();
         var changes = new List<LeaderChangeEntry>(elections.Count);
         for (var i = 0; i < elections.Count; i++)
@@ -54,11 +57,10 @@ public static class ClusterHistoryBuilder
                 fault is not null && r.PredecessorGoneAt is { } gone ? (gone - fault.DecidedAt).TotalMilliseconds : null,
                 r.PredecessorGoneAt is { } g2 ? (r.At - g2).TotalMilliseconds : null,
                 fault is not null ? (lastSeen - fault.DecidedAt).TotalMilliseconds : null)
-            { PreviousNodeId = previous });
+            { PreviousNodeId = previous, LastSeenInTime = lastSeen });
         }
 
-        changes.Reverse();
-        return new ClusterHistory(faults, changes);
+        return new ClusterHistory(faults, [.. changes.OrderByDescending(c => c.ElectedAt)]);
     }
 
     // A fault caused a failover only if it hit the node that led and the old leader's candidate went while it lasted
@@ -66,5 +68,5 @@ public static class ClusterHistoryBuilder
     private static bool Explains(FaultEntry fault, string previousLeader, DateTimeOffset gone) =>
         fault.NodeId == previousLeader
         && fault.DecidedAt <= gone
-        && gone <= fault.DecidedAt + TimeSpan.FromSeconds(fault.DurationSeconds ?? 0) + CauseGrace;
+        && gone <= FaultEntry.Later(fault.EndsAt, CauseGrace);
 }

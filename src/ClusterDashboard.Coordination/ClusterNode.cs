@@ -81,6 +81,7 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
     {
         _observer.ZnodeChanged += _faults.OnZnodeChanged;
         _observer.SnapshotChanged += OnSnapshot;
+        _observer.FreshnessChanged += OnFreshness;
         _participant.Election.LeadershipChanged += OnLeadershipChanged;
         _participant.Drill.Changed += _ => PublishStatus();
         _observer.Start();
@@ -100,6 +101,15 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
             _announcedEpoch = epoch;
             var goneAt = _participant.Election.PredecessorGoneAt is { } at && change.At - at < TimeSpan.FromMinutes(1) ? at : (DateTimeOffset?)null;
             AppendHistory(new HistoryRecord(HistoryRecordType.Leader, Options.NodeId, change.At, Epoch: epoch, PredecessorGoneAt: goneAt));
+        }
+    }
+
+    // A change of belief while the observer was cut off could not be published: once it is synced again, it is.
+    private void OnFreshness()
+    {
+        if (_observer.Freshness.Synced)
+        {
+            PublishStatus();
         }
     }
 
@@ -129,6 +139,7 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
 
         _observer.ZnodeChanged -= _faults.OnZnodeChanged;
         _observer.SnapshotChanged -= OnSnapshot;
+        _observer.FreshnessChanged -= OnFreshness;
         await _participant.StopAsync(cancellationToken).ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
         try

@@ -129,21 +129,13 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         try
         {
             var acl = await zk.GetAclAsync(path, cancellationToken).ConfigureAwait(false);
-            return [.. acl.Acl.Select(a => $"{a.Id.Scheme}:{a.Id.Id} {Permissions(a.Permissions)}")];
+            return [.. acl.Acl.Select(ClusterAcls.Describe)];
         }
         catch (ZooKeeperException)
         {
             return null;
         }
     }
-
-    // ZooKeeper's own letters: c(reate) d(elete) r(ead) w(rite) a(dmin).
-    private static string Permissions(Permissions p) => string.Concat(
-        p.HasFlag(ZooKeeper.Permissions.Create) ? "c" : string.Empty,
-        p.HasFlag(ZooKeeper.Permissions.Delete) ? "d" : string.Empty,
-        p.HasFlag(ZooKeeper.Permissions.Read) ? "r" : string.Empty,
-        p.HasFlag(ZooKeeper.Permissions.Write) ? "w" : string.Empty,
-        p.HasFlag(ZooKeeper.Permissions.Admin) ? "a" : string.Empty);
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 

@@ -15,7 +15,7 @@ public interface IClusterObserver
     /// it brought applied): the strongest answer, at the cost of a round trip.</summary>
     Task<ClusterSnapshot> ReadConsistentAsync(CancellationToken cancellationToken);
 
-    /// <summary>The ACL of one of the cluster's own znodes (one in <see cref="Tree"/>), as "scheme:id perms" lines; null
+    /// <summary>The ACL of one of the cluster's own znodes (one in <see cref="Tree"/>), as "scheme:id:letters" entries (a digest by its user only, never its hash); null
     /// for any other path, or while there is no session to ask with.</summary>
     Task<IReadOnlyList<string>?> ReadAclAsync(string path, CancellationToken cancellationToken);
 

@@ -22,12 +22,14 @@ internal sealed class NodeStatusWriter(ClusterNodeOptions options, ClusterObserv
         try
         {
             var fault = participant.Fault;
-            var state = fault is { } f ? NodeStates.Of(f.Kind) : NodeStates.Of(participant.Election.State);
-            var believes = NodeStates.Of(participant.Election.State);
+            // One look at the election: the state, the belief and its epoch from the same moment.
+            var (election, epoch) = (participant.Election.State, participant.Election.Epoch);
+            var believes = NodeStates.Of(election);
+            var state = fault is { } f ? NodeStates.Of(f.Kind) : believes;
             var status = new NodeStatus(options.NodeId, options.AdvertisedUrl, state, fault?.Id, fault?.Until, options.LeadershipPolicy.ToString().ToLowerInvariant(), time.GetUtcNow(), options.Faults.Acceptance)
             {
                 Believes = believes,
-                Epoch = believes == NodeState.Leader ? participant.Election.Epoch : null,
+                Epoch = believes == NodeState.Leader ? epoch : null,
             };
             var path = ZooKeeperPath.Combine(ClusterNode.StatusPath, options.NodeId);
             try

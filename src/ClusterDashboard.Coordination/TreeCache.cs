@@ -184,8 +184,10 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
             {
                 await (Reads ?? (Task)(ParentStat ?? Task.CompletedTask)).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is ZooKeeperException or OperationCanceledException)
+            catch (Exception)
             {
+                // Left unapplied because the session ended: whatever its read came to does not matter, and must not
+                // hide why the session ended.
             }
         }
     }

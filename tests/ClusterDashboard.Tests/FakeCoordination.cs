@@ -23,6 +23,9 @@ internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant,
 
     private ViewFreshness? _freshness;
 
+    /// <summary>Changes the freshness as time passing does: no event says so.</summary>
+    public void AgeSilently(ViewFreshness? freshness) => _freshness = freshness;
+
     public event Action? FreshnessChanged;
 
     public ViewFreshness Freshness => SetFreshness ?? ViewFreshness.SyncedAt(Current.Zxid);
@@ -30,7 +33,7 @@ internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant,
     public Task<ClusterSnapshot> ReadConsistentAsync(CancellationToken cancellationToken) => Task.FromResult(Current);
 
     public Task<IReadOnlyList<string>?> ReadAclAsync(string path, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>?>(Tree.Nodes.ContainsKey(path) ? ["world:anyone r"] : null);
+        Task.FromResult<IReadOnlyList<string>?>(Tree.Nodes.ContainsKey(path) ? ["world:anyone:r"] : null);
 
     public string NodeId => "node-1";
 

@@ -122,6 +122,44 @@ public sealed class LeaderFollowerScriptedTests
         Assert.Equal("node-2", follower.Current?.NodeId);
     }
 
+    [Fact]
+    public async Task After_a_node_says_no_leader_a_lagging_node_cannot_bring_back_an_older_term()
+    {
+        // A names node-2 (term 20) at 100 and then no leader at 101, and goes; B lags: node-1 (term 10) at 90.
+        var askedA = 0;
+        var endA = new TaskCompletionSource();
+        using var nodes = new ScriptedNodes(request =>
+            request.RequestUri!.Host == NodeA.Host
+                ? Interlocked.Increment(ref askedA) == 1 ? (Leader("node-2", 20, 100) + "event: noleader\nid: 101\ndata: {}\n\n", endA.Task) : null
+                : Volatile.Read(ref askedA) == 0 ? null : (Leader("node-1", 10, 90) + "event: keepalive\ndata: {}\n\n", null));
+        using var http = new HttpClient(nodes) { Timeout = Timeout.InfiniteTimeSpan };
+        var clock = new SteppedClock();
+        var log = new SignalingLogger(line => line.Contains(NodeB.Host, StringComparison.Ordinal) && line.Contains("says keepalive", StringComparison.Ordinal));
+        var noLeader = new SignalingLogger(line => line.Contains("says noleader", StringComparison.Ordinal));
+        await using var follower = new LeaderFollower([NodeA, NodeB], http, clock, new BothLoggers(log, noLeader)).Start();
+        await noLeader.Seen.WaitAsync(TimeSpan.FromSeconds(30));
+
+        clock.Advance(LeaderFollower.MinimumLive);
+        endA.SetResult();
+        await log.Seen.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Null(follower.Current);
+    }
+
+    private sealed class BothLoggers(SignalingLogger a, SignalingLogger b) : Microsoft.Extensions.Logging.ILogger<LeaderFollower>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            a.Log(logLevel, eventId, state, exception, formatter);
+            b.Log(logLevel, eventId, state, exception, formatter);
+        }
+    }
+
     /// <summary>Completes <see cref="Seen"/> once a line it is told of is logged.</summary>
     private sealed class SignalingLogger(Func<string, bool> match) : Microsoft.Extensions.Logging.ILogger<LeaderFollower>
     {
@@ -155,7 +193,8 @@ public sealed class LeaderFollowerScriptedTests
         });
         using var http = new HttpClient(nodes) { Timeout = Timeout.InfiniteTimeSpan };
         var log = new SignalingLogger(line => line.StartsWith("No node of 2 kept a live stream", StringComparison.Ordinal));
-        await using var follower = new LeaderFollower([NodeA, NodeB], http, logger: log).Start();
+        // A clock that never moves: however slow the machine, no stream was live for a second.
+        await using var follower = new LeaderFollower([NodeA, NodeB], http, new SteppedClock(), log).Start();
 
         // A follower that took each flap for a working stream would name node-1 for ever and ask again at once.
         await log.Seen.WaitAsync(TimeSpan.FromSeconds(30));

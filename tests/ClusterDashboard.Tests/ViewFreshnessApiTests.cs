@@ -89,8 +89,10 @@ public sealed class ViewFreshnessApiTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
     }
 
-    [Fact]
-    public async Task A_held_long_poll_answers_503_as_soon_as_the_view_goes_stale_instead_of_holding_on()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // no event says so: the feed's own look finds it
+    public async Task A_held_long_poll_answers_503_as_soon_as_the_view_goes_stale_instead_of_holding_on(bool announced)
     {
         var coordination = new FakeCoordination { Current = FakeCoordination.ThreeNodes() };
         await using var app = new FakeDashboard(coordination);
@@ -100,7 +102,15 @@ public sealed class ViewFreshnessApiTests
 
         var held = http.GetAsync(new Uri($"/leader?index={index}&wait=10m", UriKind.Relative));
         await Eventually.UntilAsync(_ => Task.FromResult(feed.LongPollsWaiting == 1), TimeSpan.FromSeconds(30), "the long-poll is held");
-        coordination.SetFreshness = Cut(TimeSpan.FromSeconds(7)).SetFreshness;
+        if (announced)
+        {
+            coordination.SetFreshness = Cut(TimeSpan.FromSeconds(7)).SetFreshness;
+        }
+        else
+        {
+            coordination.AgeSilently(Cut(TimeSpan.FromSeconds(7)).SetFreshness);
+        }
+
         using var response = await held.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);

@@ -39,8 +39,14 @@ public sealed class ZnodeTreePageTests(StandaloneZooKeeperFixture zookeeper) : I
         await Assertions.Expect(detail.GetByTestId("znode-data")).ToContainTextAsync("\"written\": \"by kazoo\"", new() { Timeout = Timeout });
         await Assertions.Expect(detail.GetByTestId("znode-owner")).ToContainTextAsync("not one of the cluster's nodes");
         // kazoo made it with its default, open ACL: shown as it is.
-        await Assertions.Expect(detail.GetByTestId("znode-acl")).ToContainTextAsync("world:anyone cdrwa", new() { Timeout = Timeout });
+        await Assertions.Expect(detail.GetByTestId("znode-acl")).ToContainTextAsync("world:anyone:cdrwa", new() { Timeout = Timeout });
         await page.GetByTestId("znode-tree").ScreenshotAsync(new() { Path = Browser.ScreenshotPath("znode-tree.png") });
+
+        // The cluster's own znodes are the cluster identity's: shown by its user, never its password's hash.
+        await page.Locator("[data-testid=znode][data-path='/members/node-1'] .mud-treeview-item-content").First.ClickAsync();
+        var own = page.Locator("[data-testid=znode-detail][data-path='/members/node-1']").GetByTestId("znode-acl");
+        await Assertions.Expect(own).ToContainTextAsync($"digest:{TestCredentials.User}:cdrwa", new() { Timeout = Timeout });
+        Assert.DoesNotContain(ZooKeeper.ZooKeeperId.Digest(TestCredentials.User, TestCredentials.Password).Id.Split(':')[1], await own.InnerTextAsync(), StringComparison.Ordinal);
 
         kazoo.StandardInput.Close();
         await kazoo.WaitForExitAsync();

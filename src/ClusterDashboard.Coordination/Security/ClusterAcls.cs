@@ -44,7 +44,14 @@ public sealed class ClusterAcls
 
     /// <summary>zkCli's form, e.g. "world:anyone:r, digest:cluster:cdrwa", for logs: a digest id's password hash is
     /// left out, since it can be brute-forced offline.</summary>
-    public static string Describe(IEnumerable<Acl> acl) => string.Join(", ", acl.Select(a => $"{a.Id.Scheme}:{Name(a.Id)}:{Letters(a.Permissions)}"));
+    public static string Describe(IEnumerable<Acl> acl) => string.Join(", ", acl.Select(Describe));
+
+    /// <summary>One entry as "scheme:id:letters", a digest shown by its user only: its hash can be brute-forced offline.</summary>
+    public static string Describe(Acl entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return $"{entry.Id.Scheme}:{Name(entry.Id)}:{Letters(entry.Permissions)}";
+    }
 
     private static string Name(ZooKeeperId id) => id.Scheme == "digest" && id.Id.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon ? id.Id[..colon] : id.Id;
 

@@ -88,6 +88,7 @@ public static class ClusterApi
             {
                 // A view this node cannot vouch for is not worth waiting on: the answer below says so now. One that goes
                 // stale while held returns then, answering 503, so the caller can ask another node.
+                feed.LookNow();
                 var live = feed.Live;
                 if (live || ViewReads.Flag(stale) == true)
                 {

@@ -63,6 +63,10 @@ public sealed class ClusterEventFeed : IDisposable
     /// <summary>Whether this node's view is live, as of the feed's latest look.</summary>
     public bool Live => Freshness.Live;
 
+    /// <summary>Looks at the view's freshness now rather than at the next tick (before deciding to hold a long-poll,
+    /// say: a ping answered raises no event, so the last look may still say stale).</summary>
+    public void LookNow() => CheckLiveness();
+
     private void CheckLiveness()
     {
         TaskCompletionSource changed;
@@ -70,7 +74,8 @@ public sealed class ClusterEventFeed : IDisposable
         {
             // Looked at under the lock: two looks at once cannot store the older one last.
             var freshness = _observer.Freshness;
-            var flipped = freshness.Live != _freshness.Live;
+            // Loaded matters too: a stream waits for the first load to send its first leader.
+            var flipped = freshness.Live != _freshness.Live || freshness.Loaded != _freshness.Loaded;
             _freshness = freshness;
             if (!flipped)
             {

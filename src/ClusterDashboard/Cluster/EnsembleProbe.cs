@@ -93,8 +93,10 @@ public sealed class EnsembleProbe(IOptions<ZooKeeperOptions> options, IClusterOb
         {
             return new ServerView(address, ServerReach.Refused, null, null, null, [], e.Message);
         }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or OperationCanceledException)
+        catch (Exception e)
         {
+            // Nothing listens, nothing answered in time, or what answered is no ZooKeeper we can read: the panel
+            // shows why, and asks again next time.
             return new ServerView(address, ServerReach.Down, null, null, null, [], e.Message);
         }
     }

@@ -57,7 +57,7 @@ public sealed class ClusterHub(ClusterEventFeed feed, IClusterObserver observer)
 
     // A fault order carries a proof of its target's key: served, it would let anyone guess the key offline. Its path
     // and stat still show; what became of it is in the history.
-    private static bool IsFaultOrder(string path) => path.StartsWith(ClusterNode.CommandsPath + "/", StringComparison.Ordinal) && path.Count(c => c == '/') >= 3;
+    internal static bool IsFaultOrder(string path) => path.StartsWith(ClusterNode.CommandsPath + "/", StringComparison.Ordinal) && path.Count(c => c == '/') >= 3;
 
     public SnapshotMessage GetSnapshot()
     {

@@ -32,16 +32,25 @@ public sealed class ViewerClock
                 Known = true;
             }
         }
-        catch (JSException)
+        catch (Exception e) when (e is JSException or JSDisconnectedException or InvalidOperationException or OperationCanceledException)
         {
-        }
-        catch (InvalidOperationException)
-        {
-            // Prerendering, or the circuit went: UTC it stays.
+            // Prerendering, the circuit went (JSDisconnectedException), or the browser did not answer in time: UTC it stays.
         }
     }
 
-    public DateTimeOffset Local(DateTimeOffset at) => at.ToOffset(_offset);
+    /// <summary>The moment in the viewer's zone; one at the very edge of time (a forged record's) stays as it is
+    /// rather than overflow.</summary>
+    public DateTimeOffset Local(DateTimeOffset at)
+    {
+        try
+        {
+            return at.ToOffset(_offset);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return at;
+        }
+    }
 
     /// <summary>The time of day, e.g. 14:03:42 (with milliseconds: 14:03:42.068).</summary>
     public string Time(DateTimeOffset at, bool milliseconds = false) =>
