@@ -17,24 +17,24 @@ public sealed class FreshRunTests
         public async Task<int> RunAsync(CancellationToken cancellationToken)
         {
             var run = Interlocked.Increment(ref _runs);
-            TaskCompletionSource gate;
-            lock (_gates)
-            {
-                while (_gates.Count < run)
-                {
-                    _gates.Add(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-                }
-
-                gate = _gates[run - 1];
-            }
-
-            await gate.Task.WaitAsync(cancellationToken);
+            await Gate(run).Task.WaitAsync(cancellationToken);
             return run;
         }
 
         public void End(int run, Exception? error = null)
         {
-            TaskCompletionSource gate;
+            if (error is null)
+            {
+                Gate(run).SetResult();
+            }
+            else
+            {
+                Gate(run).SetException(error);
+            }
+        }
+
+        private TaskCompletionSource Gate(int run)
+        {
             lock (_gates)
             {
                 while (_gates.Count < run)
@@ -42,16 +42,7 @@ public sealed class FreshRunTests
                     _gates.Add(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 }
 
-                gate = _gates[run - 1];
-            }
-
-            if (error is null)
-            {
-                gate.SetResult();
-            }
-            else
-            {
-                gate.SetException(error);
+                return _gates[run - 1];
             }
         }
     }
