@@ -3,6 +3,7 @@ using ClusterDashboard.Cluster;
 using ClusterDashboard.Components;
 using ClusterDashboard.Hubs;
 using ClusterDashboard.Security;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 // appsettings.json is linked in from the repository's top level and copied next to the binaries, so the content root
 // is the app's own directory, wherever it is started from (dotnet run, a publish folder, a test).
@@ -28,7 +29,13 @@ app.UseAntiforgery();
 app.MapClusterApi();
 app.MapFaultsApi();
 app.MapHub<ClusterHub>("/hubs/cluster");
-app.MapHealthChecks("/healthz");
+// Liveness: the process serves requests (no check runs, ZooKeeper is never asked). Readiness: see ClusterReadinessCheck.
+app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/readyz", new HealthCheckOptions
+{
+    Predicate = check => check.Tags.Contains(ClusterReadinessCheck.Tag),
+    ResponseWriter = ReadinessResponse.WriteAsync,
+});
 app.MapDashboardUi();
 
 await app.RunAsync();

@@ -122,19 +122,42 @@ public sealed class ApiTests
     }
 
     [Theory]
-    [InlineData(Coordination.LeadershipState.Leader, "Healthy")]
-    [InlineData(Coordination.LeadershipState.Follower, "Healthy")]
-    [InlineData(Coordination.LeadershipState.Observer, "Healthy")]
-    [InlineData(Coordination.LeadershipState.Joining, "Degraded")]
-    [InlineData(Coordination.LeadershipState.Suspended, "Degraded")]
-    public async Task Healthz_answers_200_while_the_host_runs_and_says_whether_it_takes_part(Coordination.LeadershipState state, string expected)
+    [InlineData(Coordination.LeadershipState.Leader, HttpStatusCode.OK, "ready: leader")]
+    [InlineData(Coordination.LeadershipState.Follower, HttpStatusCode.OK, "ready: follower")]
+    [InlineData(Coordination.LeadershipState.Observer, HttpStatusCode.OK, "ready: observer")]
+    [InlineData(Coordination.LeadershipState.Joining, HttpStatusCode.ServiceUnavailable, "it is joining, not in the election")]
+    [InlineData(Coordination.LeadershipState.Suspended, HttpStatusCode.ServiceUnavailable, "it is suspended, not in the election")]
+    [InlineData(Coordination.LeadershipState.Lost, HttpStatusCode.ServiceUnavailable, "it is lost, not in the election")]
+    public async Task Readyz_answers_200_only_while_the_node_takes_part_and_healthz_answers_whatever_it_is(Coordination.LeadershipState state, HttpStatusCode ready, string reason)
     {
         await using var app = new FakeDashboard(new FakeCoordination { State = state });
         using var http = app.CreateClient();
 
-        using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        using var readiness = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        using var liveness = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+        Assert.Equal(ready, readiness.StatusCode);
+        Assert.Contains(reason, await readiness.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, liveness.StatusCode);
+        Assert.Equal("Healthy", await liveness.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Readyz_fails_while_the_view_is_not_synced_even_for_a_leader()
+    {
+        var coordination = new FakeCoordination
+        {
+            State = Coordination.LeadershipState.Leader,
+            SetFreshness = new Coordination.ViewFreshness(7, Loaded: true, Synced: false, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3)),
+        };
+        await using var app = new FakeDashboard(coordination);
+        using var http = app.CreateClient();
+
+        using var readiness = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        using var liveness = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
+        Assert.Contains("not confirmed by ZooKeeper", await readiness.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, liveness.StatusCode);
     }
 }

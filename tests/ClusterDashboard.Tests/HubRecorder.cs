@@ -49,6 +49,9 @@ internal sealed class HubRecorder : IAsyncDisposable
             .Build();
         var recorder = new HubRecorder(connection);
         await connection.StartAsync();
+        // The hub handles a call only after OnConnectedAsync (which joins the topics' groups) is done: once this
+        // answers, every later message reaches the client. A real client starts the same way.
+        await connection.InvokeAsync<JsonElement>("GetSnapshot");
         return recorder;
     }
 

@@ -24,6 +24,10 @@ public sealed class ViewFreshnessTests(StandaloneZooKeeperFixture zookeeper) : I
         await using var ensemble = await ZooKeeperCluster.StartAsync(3);
         await using var nodes = new DashboardCluster(ensemble.ConnectString + TestPaths.Unique("stopped"), 2, Session);
         var leader = await nodes.AgreedLeaderAsync(TimeSpan.FromSeconds(30));
+        foreach (var node in nodes.All)
+        {
+            await Eventually.UntilAsync(async ct => (await node.Http.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), $"{node.NodeId} is ready");
+        }
 
         foreach (var server in ensemble.Servers)
         {
@@ -50,6 +54,12 @@ public sealed class ViewFreshnessTests(StandaloneZooKeeperFixture zookeeper) : I
                 Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
                 Assert.Equal(["true"], stale.Headers.GetValues("X-Cluster-Stale"));
                 Assert.Equal(leader.Znode, (await stale.Content.ReadFromJsonAsync<Api.LeaderResponse>())!.Znode);
+                // Not ready (take it out of the load balancer), but alive (do not restart it).
+                using var readiness = await node.Http.GetAsync(new Uri("/readyz", UriKind.Relative));
+                using var liveness = await node.Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
+                Assert.Contains("not ready", await readiness.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                Assert.Equal(HttpStatusCode.OK, liveness.StatusCode);
             }
         }
         finally
@@ -68,6 +78,7 @@ public sealed class ViewFreshnessTests(StandaloneZooKeeperFixture zookeeper) : I
                 TimeSpan.FromSeconds(30),
                 $"{node.NodeId} answers from a live view again");
             Assert.False(live.Headers.Contains("X-Cluster-Stale"));
+            await Eventually.UntilAsync(async ct => (await node.Http.GetAsync(new Uri("/readyz", UriKind.Relative), ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), $"{node.NodeId} is ready again");
         }
     }
 

@@ -2,33 +2,28 @@ namespace ClusterDashboard.ZooKeeper.Tests;
 
 /// <summary>
 /// A TCP link to the servers that a test can impair the way a failing network does, for every connection dialed
-/// through it: writes that stall (the send buffer is full and nothing is acknowledged), writes whose bytes vanish (the
-/// socket takes them, the network drops them), reads that get nothing, or one write held up for a while.
+/// through it: connections that silently carry nothing (writes stall, reads get nothing), writes whose bytes vanish
+/// (the socket takes them, the network drops them), or one write held up for a while.
 /// </summary>
 internal sealed class ImpairedLink
 {
-    private volatile bool _stallWrites;
     private int _dialed;
     private int _droppingUpTo; // connections dialed up to this number drop what they are given to write
-    private volatile bool _silenceReads;
+    private int _deadUpTo; // connections dialed up to this number carry nothing either way
     private TimeSpan _delayNextWrite;
 
-    public bool StallWrites
-    {
-        get => _stallWrites;
-        set => _stallWrites = value;
-    }
+    /// <summary>From now on, the connections open now carry nothing: their writes stall (the send buffer is full and
+    /// nothing is acknowledged) and their reads get nothing. Connections dialed later work, so a reconnect that begins
+    /// before the test could lift a link-wide fault is not caught by it and the session is not left to expire.</summary>
+    public void KillOpenConnectionsSilently() => Volatile.Write(ref _deadUpTo, Volatile.Read(ref _dialed));
+
+    private bool Dead(int connection) => connection <= Volatile.Read(ref _deadUpTo);
 
     /// <summary>From now on, what is written on the connections open now vanishes; connections dialed later carry
     /// their writes. A one-way partition of the path the connection took, which a new connection gets around, so a
     /// test can tell the client noticed in time from a session that expired meanwhile.</summary>
     public void DropWritesOfOpenConnections() => Volatile.Write(ref _droppingUpTo, Volatile.Read(ref _dialed));
 
-    public bool SilenceReads
-    {
-        get => _silenceReads;
-        set => _silenceReads = value;
-    }
 
     /// <summary>The next write waits this long before it goes out, or until its caller gives up.</summary>
     public void DelayNextWrite(TimeSpan delay)
@@ -76,7 +71,7 @@ internal sealed class ImpairedLink
             while (true)
             {
                 var read = await inner.ReadAsync(buffer, cancellationToken);
-                if (read == 0 || !link.SilenceReads)
+                if (read == 0 || !link.Dead(number))
                 {
                     return read;
                 }
@@ -91,7 +86,7 @@ internal sealed class ImpairedLink
                 await Task.Delay(delay, either.Token);
             }
 
-            if (link.StallWrites)
+            if (link.Dead(number))
             {
                 try
                 {

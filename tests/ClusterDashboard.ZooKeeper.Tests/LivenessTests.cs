@@ -27,12 +27,9 @@ public sealed class LivenessTests(StandaloneZooKeeperFixture zookeeper) : IClass
         var disconnected = StateHeard.Next(zk, ConnectionState.Disconnected);
 
         // Nothing gets through any more: a large write sits in the send buffer and holds the connection's writes.
-        link.StallWrites = true;
-        link.SilenceReads = true;
+        link.KillOpenConnectionsSilently();
         var write = zk.SetDataAsync(path, new byte[900_000]);
         await disconnected.WaitAsync(Deadline);
-        link.StallWrites = false;
-        link.SilenceReads = false;
 
         Assert.Equal(ZooKeeperErrorCode.ConnectionLoss, (await Assert.ThrowsAsync<ZooKeeperException>(() => write)).Code);
         await zk.WaitForStateAsync(s => s == ConnectionState.Connected).WaitAsync(Deadline);

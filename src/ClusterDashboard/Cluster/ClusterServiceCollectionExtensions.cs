@@ -54,7 +54,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddHostedService<ClusterNodeService>();
         services.AddSingleton<ClusterEventFeed>();
         services.AddSingleton<EnsembleProbe>();
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [ClusterReadinessCheck.Tag]);
         return builder;
     }
 
