@@ -61,8 +61,12 @@ public sealed record ClusterNodeOptions
 
     /// <summary>The options of every ZooKeeper session this node opens: same servers, timeout and credentials; the
     /// participant's dial through its fault link.</summary>
+    /// <summary>Where the sessions' client instruments are made (<see cref="ZooKeeperClientOptions.MeterFactory"/>).</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
+
     internal ZooKeeperClientOptions ClientOptions(ZooKeeperDialer? dialer = null) => new()
     {
+        MeterFactory = MeterFactory,
         ConnectString = ConnectString,
         SessionTimeout = SessionTimeout,
         DigestAuth = Credentials is { } credentials ? [credentials.DigestAuth] : [],

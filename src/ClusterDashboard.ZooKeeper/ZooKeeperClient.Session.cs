@@ -112,6 +112,12 @@ public sealed partial class ZooKeeperClient
         {
             await connection.WriteAsync(BuildPrimingFrames(), stop.Token).ConfigureAwait(false);
             ConnectedServer = Format(server);
+            if (_connectedBefore)
+            {
+                _metrics?.Reconnected();
+            }
+
+            _connectedBefore = true;
             SetState(ConnectionState.Connected);
             _logger.LogInformation(
                 "ZooKeeper session {SessionId} connected to {Server} (timeout {TimeoutMs} ms)",
@@ -463,9 +469,12 @@ public sealed partial class ZooKeeperClient
         _dispatcher.Post(request.Deliver);
     }
 
+    private bool _connectedBefore;
+
     private void OnNotification(ref JuteReader reader)
     {
         var (type, _, serverPath) = Responses.ReadWatcherEvent(ref reader);
+        _metrics?.Notified(type);
         var watchers = _watches.Trigger(type, serverPath);
         if (watchers.Count == 0 || ToClientPath(serverPath) is not { } path)
         {

@@ -24,6 +24,8 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
     private readonly EventDispatcher _dispatcher;
     private readonly WatchRegistry _watches = new();
 
+    private readonly ZooKeeperClientMetrics? _metrics;
+
     private ZooKeeperClient(ZooKeeperClientOptions options, ILogger logger, TimeProvider time)
     {
         _options = options;
@@ -31,6 +33,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
         _logger = logger;
         _time = time;
         _dispatcher = new EventDispatcher(logger);
+        _metrics = ZooKeeperClientMetrics.For(options.MeterFactory);
         foreach (var credentials in options.DigestAuth)
         {
             _auth.Add(("digest", Encoding.UTF8.GetBytes(credentials)));
@@ -573,7 +576,20 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
             var (r, token) = ((PendingRequest<T>, CancellationToken))state!;
             r.Cancel(token);
         }, (request, cancellationToken)).ConfigureAwait(false);
-        return await request.Task.ConfigureAwait(false);
+        if (_metrics is not { } metrics)
+        {
+            return await request.Task.ConfigureAwait(false);
+        }
+
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await request.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            metrics.Request(Protocol.OperationNames.Of(request.Op), startedAt);
+        }
     }
 
     private void ThrowIfFinal()

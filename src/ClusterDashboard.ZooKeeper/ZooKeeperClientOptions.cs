@@ -28,4 +28,11 @@ public sealed class ZooKeeperClientOptions
     /// <summary>How the client opens its connections: plain TCP unless set. A caller can put something between the
     /// client and the servers here (TLS, a proxy, a simulated network) without the client knowing.</summary>
     public ZooKeeperDialer Dialer { get; init; } = ZooKeeperDialers.Tcp;
+
+    /// <summary>Where the client's instruments (request duration by operation, reconnects, notifications) are made,
+    /// meter "ClusterDashboard.ZooKeeper"; none without one.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
+
+    /// <summary>The name of the client's meter, to listen to it.</summary>
+    public const string MeterName = ZooKeeperClientMetrics.MeterName;
 }

@@ -37,6 +37,9 @@ app.MapHealthChecks("/readyz", new HealthCheckOptions
     ResponseWriter = ReadinessResponse.WriteAsync,
 });
 app.MapDashboardUi();
+// Prometheus text at /metrics (OpenTelemetry); the node's instruments exist from the start, not from the first scrape.
+app.MapPrometheusScrapingEndpoint("/metrics");
+app.Services.GetRequiredService<ClusterMetrics>();
 
 await app.RunAsync();
 

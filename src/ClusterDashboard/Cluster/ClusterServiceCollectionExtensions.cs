@@ -4,6 +4,7 @@ using ClusterDashboard.Coordination;
 using ClusterDashboard.Coordination.Faults;
 using ClusterDashboard.Coordination.Security;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace ClusterDashboard.Cluster;
 
@@ -34,6 +35,7 @@ public static class ClusterServiceCollectionExtensions
                     LeadershipPolicy = cluster.LeadershipPolicy,
                     Observer = cluster.Observer,
                     Version = AppVersion,
+                    MeterFactory = sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
                     Faults = new FaultPolicy
                     {
                         Enabled = faults.Enabled,
@@ -54,6 +56,12 @@ public static class ClusterServiceCollectionExtensions
         services.AddHostedService<ClusterNodeService>();
         services.AddSingleton<ClusterEventFeed>();
         services.AddSingleton<EnsembleProbe>();
+        services.AddSingleton<ClusterMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ClusterMetrics.MeterName, ZooKeeper.ZooKeeperClientOptions.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
         services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [ClusterReadinessCheck.Tag]);
         return builder;
     }

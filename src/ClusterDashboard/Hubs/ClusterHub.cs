@@ -12,7 +12,7 @@ namespace ClusterDashboard.Hubs;
 /// its <see cref="HubTopic"/> (all of them by default). A client starts from <see cref="GetSnapshot"/>, or from
 /// <see cref="GetTree"/> to follow the whole tree.
 /// </summary>
-public sealed class ClusterHub(ClusterEventFeed feed, IClusterObserver observer) : Hub
+public sealed class ClusterHub(ClusterEventFeed feed, IClusterObserver observer, ClusterMetrics metrics) : Hub
 {
     /// <summary>Joins the groups of the topics the client named in <c>?topics</c> (all by default); a name that is
     /// no topic ends the connection with the list of those that are.</summary>
@@ -26,7 +26,21 @@ public sealed class ClusterHub(ClusterEventFeed feed, IClusterObserver observer)
             await Groups.AddToGroupAsync(Context.ConnectionId, topic.Group());
         }
 
+        metrics.HubConnected();
+        Context.Items[Counted] = true; // refused connections were never counted, so they are not taken off
         await base.OnConnectedAsync();
+    }
+
+    private static readonly object Counted = new();
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.Remove(Counted))
+        {
+            metrics.HubDisconnected();
+        }
+
+        return base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>A znode's data beyond this is cut (<see cref="TreeNodeMessage.DataTruncated"/>): ours are small JSON,

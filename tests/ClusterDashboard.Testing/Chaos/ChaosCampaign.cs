@@ -200,6 +200,9 @@ public sealed class ChaosCampaign
             case ChaosFaultKind.QuorumLoss:
                 _history.Excuse(start, healed + window);
                 break;
+            case ChaosFaultKind.ServerKill or ChaosFaultKind.ServerPause when _ensembleLeaderHit.Contains(fault.Number):
+                _history.Excuse(start, healed + window);
+                break;
             case ChaosFaultKind.ServerKill or ChaosFaultKind.ServerPause:
                 _history.Excuse(start, start + window);
                 break;
@@ -264,6 +267,14 @@ public sealed class ChaosCampaign
             case ChaosFaultKind.ServerKill or ChaosFaultKind.ServerPause or ChaosFaultKind.QuorumLoss:
                 var servers = fault.Servers.Select(s => _zookeeper.Servers[s]).ToList();
                 var kill = fault.Kind == ChaosFaultKind.ServerKill || (fault.Kind == ChaosFaultKind.QuorumLoss && fault.Kill);
+                // Stopping the ensemble's own leader stops the ensemble until the others elect one (followers drop
+                // every client meanwhile): for that fault ZooKeeper owes nobody a session, as in a quorum loss.
+                var ensembleLeader = fault.Kind != ChaosFaultKind.QuorumLoss && await LeadsEnsembleAsync(servers[0], cancellationToken);
+                if (ensembleLeader)
+                {
+                    _ensembleLeaderHit.Add(fault.Number);
+                }
+
                 foreach (var server in servers)
                 {
                     await (kill ? server.KillAsync() : server.PauseAsync());
@@ -275,12 +286,26 @@ public sealed class ChaosCampaign
                     await (kill ? server.StartAsync(cancellationToken) : server.ResumeAsync());
                 }
 
-                return kill ? "killed and restarted" : "stopped and resumed";
+                return (kill ? "killed and restarted" : "stopped and resumed") + (ensembleLeader ? " (the ensemble's leader)" : string.Empty);
             default:
                 target.Inject(id, fault.NodeFault!.Value, fault.Duration, fault.Parameters);
                 await Task.Delay(fault.Duration, cancellationToken);
                 target.Heal();
                 return "applied and healed";
+        }
+    }
+
+    private readonly HashSet<int> _ensembleLeaderHit = [];
+
+    private static async Task<bool> LeadsEnsembleAsync(ZooKeeperServer server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ClusterDashboard.ZooKeeper.Admin.FourLetterWords.SrvrAsync(server.Address, TimeSpan.FromSeconds(1), cancellationToken)).Mode == ClusterDashboard.ZooKeeper.Admin.ServerMode.Leader;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return false; // not answering: it leads nothing
         }
     }
 
