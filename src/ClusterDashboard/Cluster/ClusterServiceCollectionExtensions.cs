@@ -18,6 +18,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ZooKeeperOptions>, ZooKeeperOptionsValidator>();
         services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ClusterOptions>, ContainerLoopbackValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp =>
         {

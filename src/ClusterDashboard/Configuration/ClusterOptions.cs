@@ -22,4 +22,12 @@ public sealed class ClusterOptions
     /// <summary>Browser origins besides this node's own (its advertised URL, and the address it is browsed at on
     /// loopback) allowed to open the hub, the page's circuit, and send fault orders, e.g. "https://ops.example.com".</summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Whether this node runs in a container; detected (DOTNET_RUNNING_IN_CONTAINER, set by .NET's images)
+    /// unless set. In one, loopback addresses for ZooKeeper or the advertised URL are refused, unless
+    /// <see cref="AllowLoopback"/>: there they name the container itself.</summary>
+    public bool? InContainer { get; set; }
+
+    /// <summary>Accepts loopback addresses in a container after all (a sidecar ZooKeeper, say).</summary>
+    public bool AllowLoopback { get; set; }
 }
