@@ -59,10 +59,11 @@ public sealed record ClusterNodeOptions
     /// <summary>The cluster's own znodes: everything the node reads, watches, writes or serves lies under these.</summary>
     public IReadOnlyList<string> OwnPaths => [ElectionPath, ElectionSessionsPath, MembersPath, HeartbeatPath, ClusterNode.StatusPath, ClusterNode.CommandsPath, ClusterNode.HistoryPath];
 
-    /// <summary>The options of every ZooKeeper session this node opens: same servers, timeout and credentials; the
-    /// participant's dial through its fault link.</summary>
     /// <summary>Where the sessions' client instruments are made (<see cref="ZooKeeperClientOptions.MeterFactory"/>).</summary>
     public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
+
+    /// <summary>The options of every ZooKeeper session this node opens: same servers, timeout and credentials; the
+    /// participant's dial through its fault link.</summary>
 
     internal ZooKeeperClientOptions ClientOptions(ZooKeeperDialer? dialer = null) => new()
     {

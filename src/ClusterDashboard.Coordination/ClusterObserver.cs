@@ -334,8 +334,12 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
             Volatile.Write(ref _unsyncedAt, _time.GetTimestamp());
         }
 
+        var was = _synced;
         _synced = false;
-        FreshnessChanged?.Invoke();
+        if (was)
+        {
+            FreshnessChanged?.Invoke(); // once per loss of sync, not once per failed read behind it
+        }
     }
 
     private void Publish(IReadOnlyList<ZnodeChange> changes, bool force)

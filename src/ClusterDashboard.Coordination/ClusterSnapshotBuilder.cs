@@ -81,10 +81,11 @@ public static class ClusterSnapshotBuilder
         return CandidateQueue.Build(children, CandidateQueue.CreatesOf(parent.Stat));
     }
 
-    public static bool SameContent(ClusterSnapshot a, ClusterSnapshot b) => SameMembership(a, b) && a.Heartbeat == b.Heartbeat;
+    // Beliefs carry when they were published, so every status rewrite changes them: they count as content (the page
+    // shows them), not as a membership change that sends the queue and the members to every hub client again.
+    public static bool SameContent(ClusterSnapshot a, ClusterSnapshot b) => SameMembership(a, b) && a.Heartbeat == b.Heartbeat && a.Beliefs.SequenceEqual(b.Beliefs);
 
     /// <summary>Same leader, candidates and members: what a change of only the heartbeat leaves alone.</summary>
     public static bool SameMembership(ClusterSnapshot a, ClusterSnapshot b) =>
-        a.Leader == b.Leader && a.Candidates.SequenceEqual(b.Candidates) && a.Members.SequenceEqual(b.Members) && a.Foreign.SequenceEqual(b.Foreign)
-        && a.Beliefs.SequenceEqual(b.Beliefs);
+        a.Leader == b.Leader && a.Candidates.SequenceEqual(b.Candidates) && a.Members.SequenceEqual(b.Members) && a.Foreign.SequenceEqual(b.Foreign);
 }

@@ -75,7 +75,9 @@ public sealed partial class DeploymentFilesTests
     public void The_dockerfile_serves_on_its_exposed_port_as_no_root_with_a_liveness_check()
     {
         var dockerfile = Read("Dockerfile");
-        var port = Expose().Match(dockerfile).Groups[1].Value;
+        var expose = Expose().Match(dockerfile);
+        Assert.True(expose.Success, "the Dockerfile exposes a port");
+        var port = expose.Groups[1].Value;
 
         Assert.Contains($"ASPNETCORE_URLS=http://+:{port}", dockerfile, StringComparison.Ordinal);
         Assert.Matches(new Regex(@"^USER \$APP_UID$", RegexOptions.Multiline), dockerfile);

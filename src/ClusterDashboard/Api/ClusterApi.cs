@@ -67,6 +67,12 @@ public static class ClusterApi
         [FromQuery] string? wait,
         CancellationToken cancellationToken)
     {
+        // A bad mode is a 400 now, not after a long-poll's wait.
+        if (ViewReads.Modes(stale, consistent).Problem is { } badMode)
+        {
+            return badMode;
+        }
+
         if (index is not null || wait is not null)
         {
             // A long-poll: held until the leader differs from the one at that index, or the wait is over.
@@ -90,7 +96,7 @@ public static class ClusterApi
                 // stale while held returns then, answering 503, so the caller can ask another node.
                 feed.LookNow();
                 var live = feed.Live;
-                if (live || ViewReads.Flag(stale) == true)
+                if (live || ViewReads.Modes(stale, consistent).Stale)
                 {
                     await feed.WaitForChangeAsync(poll.Index!.Value, live, poll.Wait, time, held.Token);
                 }
@@ -104,7 +110,7 @@ public static class ClusterApi
         return read switch
         {
             { Problem: { } problem } => problem,
-            { NotModified: true } when observer.Current.Leader is not null => TypedResults.StatusCode(StatusCodes.Status304NotModified),
+            { NotModified: true, View.Leader: not null } => TypedResults.StatusCode(StatusCodes.Status304NotModified),
             { View.Leader: { } leader } => TypedResults.Ok(leader.ToResponse()!),
             _ => TypedResults.Problem(
                 title: "No leader",
@@ -149,8 +155,9 @@ public static class ClusterApi
         return read switch
         {
             { Problem: { } problem } => problem,
+            { NotModified: true } => TypedResults.StatusCode(StatusCodes.Status304NotModified),
             { View: { } view } => TypedResults.Ok(body(view)),
-            _ => TypedResults.StatusCode(StatusCodes.Status304NotModified),
+            _ => throw new InvalidOperationException("a read with neither a view nor a problem"),
         };
     }
 

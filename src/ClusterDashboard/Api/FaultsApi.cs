@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ClusterDashboard.Cluster;
 using ClusterDashboard.Coordination;
 using ClusterDashboard.Coordination.FaultLinks;
 using ClusterDashboard.Coordination.Faults;
@@ -114,7 +115,7 @@ public static class FaultsApi
         string nodeId, HttpRequest request, IFaultCommander commander, CancellationToken cancellationToken) =>
         ToResult(await commander.OrderAsync(FaultOrder.Recover(nodeId, ApiKey(request)), cancellationToken));
 
-    internal static Ok<ClusterHistory> GetHistory(IClusterObserver observer) => TypedResults.Ok(ClusterHistoryBuilder.Build(observer.Tree));
+    internal static Ok<ClusterHistory> GetHistory(ClusterEventFeed feed) => TypedResults.Ok(feed.History);
 
     // application/json itself, in UTF-8: not another type that ends in +json, not another charset.
     private static bool IsPlainJson(string? contentType) =>

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ClusterDashboard.Api;
 
 /// <summary>What a read of this node's view answers from, under the request's mode.</summary>
-/// <param name="View">The view to answer from; null when <see cref="Problem"/> or <see cref="NotModified"/> answers.</param>
+/// <param name="View">The view the answer comes from (the one the ETag names, also for a 304); null when
+/// <see cref="Problem"/> answers.</param>
 internal sealed record ViewRead(ClusterSnapshot? View, ProblemHttpResult? Problem, bool NotModified);
 
 /// <summary>
@@ -34,16 +35,20 @@ internal static class ViewReads
         _ => null,
     };
 
+    /// <summary>The modes a read asks for, or the 400 a bad pair answers: checked before anything waits on them.</summary>
+    public static (bool Stale, bool Consistent, ProblemHttpResult? Problem) Modes(string? staleValue, string? consistentValue) =>
+        Flag(staleValue) is not { } stale || Flag(consistentValue) is not { } consistent
+            ? (false, false, Refused(StatusCodes.Status400BadRequest, "Bad mode", "?stale and ?consistent take no value, or true, false, 1 or 0.").Problem)
+            : stale && consistent
+                ? (false, false, Refused(StatusCodes.Status400BadRequest, "Conflicting modes", "Ask for ?stale or ?consistent, not both.").Problem)
+                : (stale, consistent, null);
+
     public static async Task<ViewRead> ReadAsync(HttpContext http, IClusterObserver observer, string? staleValue, string? consistentValue, CancellationToken cancellationToken)
     {
-        if (Flag(staleValue) is not { } stale || Flag(consistentValue) is not { } consistent)
+        var (stale, consistent, bad) = Modes(staleValue, consistentValue);
+        if (bad is not null)
         {
-            return Refused(StatusCodes.Status400BadRequest, "Bad mode", "?stale and ?consistent take no value, or true, false, 1 or 0.");
-        }
-
-        if (stale && consistent)
-        {
-            return Refused(StatusCodes.Status400BadRequest, "Conflicting modes", "Ask for ?stale or ?consistent, not both.");
+            return new ViewRead(null, bad, false);
         }
 
         var freshness = observer.Freshness;
@@ -83,7 +88,7 @@ internal static class ViewReads
         }
 
         var notModified = http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() is var tag && (tag == etag || tag == "*" || tag == "W/" + etag)));
-        return new ViewRead(notModified ? null : view, null, notModified);
+        return new ViewRead(view, null, notModified);
     }
 
     private static void WriteContact(HttpContext http, ViewFreshness freshness)

@@ -91,6 +91,36 @@ public sealed class ClusterEventFeed : IDisposable
 
     public ClusterSnapshot Snapshot => _observer.Current;
 
+    private (long Pzxid, long Mzxid) _historyKey = (-1, -1);
+    private ClusterHistory? _history;
+
+    /// <summary>The cluster's history as the current view has it: built again only when a record under /history came,
+    /// went or was rewritten, not for every heartbeat, so pages refreshing each second and the API share one build.</summary>
+    public ClusterHistory History
+    {
+        get
+        {
+            var tree = _observer.Tree;
+            var records = tree.ChildrenOf(ClusterNode.HistoryPath).Select(kv => kv.Value.Stat.Mzxid).DefaultIfEmpty(0).Max();
+            var key = (tree.Nodes.TryGetValue(ClusterNode.HistoryPath, out var parent) ? parent.Stat.Pzxid : 0, records);
+            lock (_lock)
+            {
+                if (_history is { } cached && _historyKey == key)
+                {
+                    return cached;
+                }
+            }
+
+            var built = ClusterHistoryBuilder.Build(tree);
+            lock (_lock)
+            {
+                (_historyKey, _history) = (key, built);
+            }
+
+            return built;
+        }
+    }
+
     /// <summary>Members this node saw and that are gone from the view since.</summary>
     public MemberRoll Members { get; } = new();
 

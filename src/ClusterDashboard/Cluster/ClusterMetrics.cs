@@ -96,7 +96,7 @@ public sealed class ClusterMetrics : IDisposable
         }
         else if (record.Type == HistoryRecordType.Leader)
         {
-            var changes = ClusterHistoryBuilder.Build(tree).LeaderChanges;
+            var changes = _feed.History.LeaderChanges;
             // Only ids still in the (pruned) history are remembered, so the set stays as small as the history.
             _recorded.IntersectWith(changes.Select(c => c.Id));
             foreach (var change in changes.Where(c => c.ElectedAt >= _since && _recorded.Add(c.Id)))

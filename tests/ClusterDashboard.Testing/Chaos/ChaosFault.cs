@@ -37,7 +37,9 @@ public sealed record ChaosFault(int Number, ChaosFaultKind Kind, bool AtLeader, 
     public bool IsServerFault => Kind is ChaosFaultKind.ServerKill or ChaosFaultKind.ServerPause or ChaosFaultKind.QuorumLoss;
 
     /// <summary>The product's fault for a node fault (delete-candidate is the operator's, not the node's).</summary>
-    public FaultKind? NodeFault => Kind switch
+    public FaultKind? NodeFault => NodeFaultOf(Kind);
+
+    public static FaultKind? NodeFaultOf(ChaosFaultKind kind) => kind switch
     {
         ChaosFaultKind.Partition => FaultKind.Partition,
         ChaosFaultKind.PartitionOneWay => FaultKind.PartitionOneWay,
@@ -49,15 +51,9 @@ public sealed record ChaosFault(int Number, ChaosFaultKind Kind, bool AtLeader, 
         _ => null,
     };
 
-    public static string Name(ChaosFaultKind kind) => kind switch
+    /// <summary>A node fault goes by the product's own name; the others are the campaign's.</summary>
+    public static string Name(ChaosFaultKind kind) => NodeFaultOf(kind)?.Name() ?? kind switch
     {
-        ChaosFaultKind.Partition => "partition",
-        ChaosFaultKind.PartitionOneWay => "partition-oneway",
-        ChaosFaultKind.Latency => "latency",
-        ChaosFaultKind.Pause => "pause",
-        ChaosFaultKind.Crash => "crash",
-        ChaosFaultKind.Leave => "leave",
-        ChaosFaultKind.Resign => "resign",
         ChaosFaultKind.DeleteCandidate => "delete-candidate",
         ChaosFaultKind.ServerKill => "zk-kill",
         ChaosFaultKind.ServerPause => "zk-sigstop",

@@ -22,7 +22,6 @@ public sealed class FencedRegister : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _writers = [];
     private (long Token, long Count) _last = (long.MinValue, long.MinValue);
-    private long _attempts;
     private long _accepted;
     private long _refused;
 
@@ -31,8 +30,6 @@ public sealed class FencedRegister : IAsyncDisposable, IDisposable
         _reader = reader;
         _acl = acl;
     }
-
-    public long Attempts => Interlocked.Read(ref _attempts);
 
     /// <summary>Writes the writers heard accepted (the register may hold a few more whose answer was lost).</summary>
     public long Accepted => Interlocked.Read(ref _accepted);
@@ -68,18 +65,13 @@ public sealed class FencedRegister : IAsyncDisposable, IDisposable
             var election = node.Election;
             if (election.State == LeadershipState.Leader && election.Epoch is { } token)
             {
-                Interlocked.Increment(ref _attempts);
                 var value = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{token} {++count} {node.Options.NodeId}"));
                 try
                 {
                     await election.FencedMultiAsync([Operation.Create(Path + "/w-", value, CreateMode.PersistentSequential, _acl)], _stop.Token);
                     Interlocked.Increment(ref _accepted);
                 }
-                catch (NotLeaderException)
-                {
-                    Interlocked.Increment(ref _refused);
-                }
-                catch (ZooKeeperException)
+                catch (Exception e) when (e is NotLeaderException or ZooKeeperException)
                 {
                     Interlocked.Increment(ref _refused);
                 }
@@ -102,7 +94,7 @@ public sealed class FencedRegister : IAsyncDisposable, IDisposable
 
     /// <summary>Checks every write accepted since the last check, in ZooKeeper's order, and removes the checked ones so
     /// the register stays small over a long campaign.</summary>
-    public async Task<int> VerifyAsync(CancellationToken cancellationToken)
+    public async Task VerifyAsync(CancellationToken cancellationToken)
     {
         var reader = await _reader(cancellationToken);
         var names = (await reader.GetChildrenAsync(Path, cancellationToken: cancellationToken))
@@ -111,7 +103,6 @@ public sealed class FencedRegister : IAsyncDisposable, IDisposable
             .OrderBy(n => n.Sequence)
             .Select(n => n.Name)
             .ToList();
-        var checkedNow = 0;
         foreach (var batch in names.Chunk(500))
         {
             var reads = await Task.WhenAll(batch.Select(n => reader.GetDataAsync($"{Path}/{n}", cancellationToken: cancellationToken)));
@@ -133,14 +124,11 @@ public sealed class FencedRegister : IAsyncDisposable, IDisposable
                     _last = written;
                 }
 
-                checkedNow++;
+                Verified++;
             }
 
             await Task.WhenAll(batch.Select(n => reader.DeleteAsync($"{Path}/{n}", cancellationToken: cancellationToken)));
         }
-
-        Verified += checkedNow;
-        return checkedNow;
     }
 
     public void Dispose() => _stop.Dispose();
