@@ -59,18 +59,24 @@ public sealed record ClusterNodeOptions
     /// <summary>The cluster's own znodes: everything the node reads, watches, writes or serves lies under these.</summary>
     public IReadOnlyList<string> OwnPaths => [ElectionPath, ElectionSessionsPath, MembersPath, HeartbeatPath, ClusterNode.StatusPath, ClusterNode.CommandsPath, ClusterNode.HistoryPath];
 
+    /// <summary>TLS to the servers' secureClientPort for every session and every four-letter word; plain TCP without.</summary>
+    public ZooKeeperTlsOptions? Tls { get; init; }
+
+    /// <summary>How this node opens a connection to a server: over <paramref name="under"/> (plain TCP unless given),
+    /// in TLS when <see cref="Tls"/> is set.</summary>
+    public ZooKeeperDialer Dialer(ZooKeeperDialer? under = null) => Tls is { } tls ? ZooKeeperDialers.Tls(tls, under) : under ?? ZooKeeperDialers.Tcp;
+
     /// <summary>Where the sessions' client instruments are made (<see cref="ZooKeeperClientOptions.MeterFactory"/>).</summary>
     public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
 
     /// <summary>The options of every ZooKeeper session this node opens: same servers, timeout and credentials; the
-    /// participant's dial through its fault link.</summary>
-
+    /// participant's dial through its fault link (TLS, if on, runs over the link, as it would over a real network).</summary>
     internal ZooKeeperClientOptions ClientOptions(ZooKeeperDialer? dialer = null) => new()
     {
         MeterFactory = MeterFactory,
         ConnectString = ConnectString,
         SessionTimeout = SessionTimeout,
         DigestAuth = Credentials is { } credentials ? [credentials.DigestAuth] : [],
-        Dialer = dialer ?? ZooKeeperDialers.Tcp,
+        Dialer = Dialer(dialer),
     };
 }

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 
 namespace ClusterDashboard.ZooKeeper;
 
@@ -25,4 +27,48 @@ public static class ZooKeeperDialers
             throw;
         }
     };
+
+    /// <summary>TLS over another dialer (plain TCP unless given): the server's certificate must chain to
+    /// <see cref="ZooKeeperTlsOptions.TrustedAuthorities"/> (or the system's store) and name the server. The handshake
+    /// runs under the dial's own deadline, so a server that never answers it costs one connect attempt, not the
+    /// session.</summary>
+    public static ZooKeeperDialer Tls(ZooKeeperTlsOptions options, ZooKeeperDialer? inner = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var under = inner ?? Tcp;
+        return async (server, cancellationToken) =>
+        {
+            var stream = await under(server, cancellationToken).ConfigureAwait(false);
+            var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+            try
+            {
+                await tls.AuthenticateAsClientAsync(ClientAuthentication(options, server.Host), cancellationToken).ConfigureAwait(false);
+                return tls;
+            }
+            catch
+            {
+                await tls.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        };
+    }
+
+    private static SslClientAuthenticationOptions ClientAuthentication(ZooKeeperTlsOptions options, string host)
+    {
+        var chain = new X509ChainPolicy { RevocationMode = options.RevocationMode };
+        if (options.TrustedAuthorities.Count > 0)
+        {
+            chain.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.CustomTrustStore.AddRange(options.TrustedAuthorities);
+        }
+
+        return new SslClientAuthenticationOptions
+        {
+            TargetHost = options.ServerName ?? host,
+            EnabledSslProtocols = options.Protocols,
+            CertificateChainPolicy = chain,
+            ClientCertificates = options.ClientCertificate is { } certificate ? [certificate] : null,
+            CertificateRevocationCheckMode = options.RevocationMode,
+        };
+    }
 }

@@ -13,15 +13,23 @@ public sealed class ZooKeeperCluster : IAsyncDisposable
 {
     private readonly string _directory;
 
-    private ZooKeeperCluster(string directory, IReadOnlyList<ZooKeeperServer> servers)
+    private ZooKeeperCluster(string directory, IReadOnlyList<ZooKeeperServer> servers, TestCertificates? certificates)
     {
         _directory = directory;
         Servers = servers;
+        Certificates = certificates;
     }
 
     public IReadOnlyList<ZooKeeperServer> Servers { get; }
 
+    /// <summary>Where a client connects: the secure ports of a TLS-only cluster, else the plain ones.</summary>
     public string ConnectString => string.Join(',', Servers.Select(s => s.Address));
+
+    /// <summary>The secure ports (<see cref="ClientTls.Also"/> or <see cref="ClientTls.Only"/>).</summary>
+    public string SecureConnectString => string.Join(',', Servers.Select(s => s.SecureAddress ?? throw new InvalidOperationException("This cluster has no secure port.")));
+
+    /// <summary>The CA and stores the servers' TLS runs on; null without TLS.</summary>
+    public TestCertificates? Certificates { get; }
 
     public string Directory => _directory;
 
@@ -34,7 +42,8 @@ public sealed class ZooKeeperCluster : IAsyncDisposable
 
         options ??= new ZooKeeperClusterOptions();
         var directory = System.IO.Directory.CreateTempSubdirectory("zk-").FullName;
-        var ports = FreePorts(servers * 3);
+        var ports = FreePorts(servers * 4);
+        var certificates = options.Tls == ClientTls.None ? null : await TestCertificates.CreateAsync(Path.Combine(directory, "tls"), cancellationToken);
         var quorumLines = servers == 1
             ? []
             : Enumerable.Range(1, servers).Select(i => $"server.{i}=127.0.0.1:{ports[(servers) + ((i - 1) * 2)]}:{ports[servers + ((i - 1) * 2) + 1]}").ToList();
@@ -50,23 +59,32 @@ public sealed class ZooKeeperCluster : IAsyncDisposable
                 .AppendLine("initLimit=20")
                 .AppendLine("syncLimit=10")
                 .AppendLine(CultureInfo.InvariantCulture, $"dataDir={Path.Combine(serverDirectory, "data")}")
-                .AppendLine(CultureInfo.InvariantCulture, $"clientPort={ports[i - 1]}")
-                .AppendLine("clientPortAddress=127.0.0.1")
                 .AppendLine("admin.enableServer=false")
                 .AppendLine(CultureInfo.InvariantCulture, $"4lw.commands.whitelist={options.FourLetterWhitelist}")
                 .AppendLine(CultureInfo.InvariantCulture, $"extendedTypesEnabled={(options.ExtendedTypesEnabled ? "true" : "false")}")
                 .AppendLine("maxClientCnxns=0")
                 .AppendLine(CultureInfo.InvariantCulture, $"forceSync={(options.ForceSync ? "yes" : "no")}");
-            foreach (var line in quorumLines.Concat(options.ExtraConfig))
+            if (options.Tls != ClientTls.Only)
+            {
+                config.AppendLine(CultureInfo.InvariantCulture, $"clientPort={ports[i - 1]}").AppendLine("clientPortAddress=127.0.0.1");
+            }
+
+            var securePort = ports[(servers * 3) + i - 1];
+            foreach (var line in quorumLines.Concat(certificates?.ServerConfig(securePort) ?? []).Concat(options.ExtraConfig))
             {
                 config.AppendLine(line);
             }
 
             await File.WriteAllTextAsync(Path.Combine(serverDirectory, "zoo.cfg"), config.ToString(), cancellationToken);
-            list.Add(new ZooKeeperServer(i, ports[i - 1], serverDirectory));
+            list.Add(new ZooKeeperServer(i, ports[i - 1], serverDirectory)
+            {
+                SecurePort = certificates is null ? null : securePort,
+                Certificates = certificates,
+                TlsOnly = options.Tls == ClientTls.Only,
+            });
         }
 
-        var cluster = new ZooKeeperCluster(directory, list);
+        var cluster = new ZooKeeperCluster(directory, list, certificates);
         try
         {
             foreach (var server in list)

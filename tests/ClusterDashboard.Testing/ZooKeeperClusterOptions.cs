@@ -20,4 +20,20 @@ public sealed class ZooKeeperClusterOptions
     public bool ForceSync { get; init; }
 
     public IReadOnlyList<string> ExtraConfig { get; init; } = [];
+
+    /// <summary>Whether the servers also, or only, accept clients over TLS (<see cref="TestCertificates"/>).</summary>
+    public ClientTls Tls { get; init; } = ClientTls.None;
+}
+
+public enum ClientTls
+{
+    /// <summary>A plain clientPort only.</summary>
+    None,
+
+    /// <summary>A plain clientPort and a secureClientPort beside it.</summary>
+    Also,
+
+    /// <summary>A secureClientPort only, as production ensembles that refuse plain clients run: every client, the
+    /// tests' four-letter words included, speaks TLS with a certificate the servers' CA signed.</summary>
+    Only,
 }

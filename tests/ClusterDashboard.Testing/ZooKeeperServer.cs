@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using ClusterDashboard.ZooKeeper;
 using System.Text;
 
 namespace ClusterDashboard.Testing;
@@ -27,9 +30,21 @@ public sealed class ZooKeeperServer
 
     public int Id { get; }
 
+    /// <summary>The plain client port; no server listens on it when <see cref="TlsOnly"/>.</summary>
     public int ClientPort { get; }
 
-    public string Address => $"127.0.0.1:{ClientPort}";
+    /// <summary>The secureClientPort, when the server speaks TLS to clients.</summary>
+    public int? SecurePort { get; init; }
+
+    public TestCertificates? Certificates { get; init; }
+
+    /// <summary>Clients, the four-letter words included, reach this server over TLS only.</summary>
+    public bool TlsOnly { get; init; }
+
+    /// <summary>Where a client connects: the secure port of a TLS-only server, else the plain one.</summary>
+    public string Address => TlsOnly ? SecureAddress! : $"127.0.0.1:{ClientPort}";
+
+    public string? SecureAddress => SecurePort is { } port ? $"127.0.0.1:{port}" : null;
 
     public string LogPath => Path.Combine(_directory, "server.log");
 
@@ -154,9 +169,9 @@ public sealed class ZooKeeperServer
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", ClientPort, timeout.Token);
-        var stream = client.GetStream();
+        var endpoint = new DnsEndPoint("127.0.0.1", TlsOnly ? SecurePort!.Value : ClientPort);
+        var dialer = TlsOnly ? ZooKeeperDialers.Tls(Certificates!.ClientOptions()) : ZooKeeperDialers.Tcp;
+        await using var stream = await dialer(endpoint, timeout.Token);
         await stream.WriteAsync(Encoding.ASCII.GetBytes(word), timeout.Token);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return await reader.ReadToEndAsync(timeout.Token);
@@ -171,7 +186,7 @@ public sealed class ZooKeeperServer
             var line = srvr.Split('\n').FirstOrDefault(l => l.StartsWith("Mode:", StringComparison.Ordinal));
             return line?["Mode:".Length..].Trim();
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is SocketException or IOException or AuthenticationException or OperationCanceledException)
         {
             cancellationToken.ThrowIfCancellationRequested();
             return null;

@@ -2,8 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using ClusterDashboard.Cluster;
-using ClusterDashboard.Configuration;
-using Microsoft.Extensions.Options;
+using ClusterDashboard.Coordination;
 
 namespace ClusterDashboard.Tests;
 
@@ -29,7 +28,7 @@ public sealed class EnsembleProbeTests
         });
         var refusing = $"127.0.0.1:{((IPEndPoint)strict.LocalEndpoint).Port}";
         var gone = $"127.0.0.1:{LoopbackPort.Next()}";
-        var probe = new EnsembleProbe(Options.Create(new ZooKeeperOptions { ConnectString = $"{refusing},{gone}/chroot" }), new FakeCoordination(), TimeProvider.System);
+        var probe = new EnsembleProbe(new ClusterNodeOptions { ConnectString = $"{refusing},{gone}/chroot", NodeId = "probe", AdvertisedUrl = "http://127.0.0.1:1" }, new FakeCoordination(), TimeProvider.System);
 
         var servers = await probe.ReadAsync();
         await stop.CancelAsync();

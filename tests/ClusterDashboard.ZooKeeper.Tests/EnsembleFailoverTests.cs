@@ -6,10 +6,15 @@ namespace ClusterDashboard.ZooKeeper.Tests;
 /// <summary>A 3-server ensemble whose members the tests kill.</summary>
 public sealed class EnsembleFailoverTests
 {
-    [Fact]
-    public async Task Killing_the_connected_server_keeps_the_session_and_a_watch_set_before_still_fires()
+    /// <param name="tls">Over a TLS-only ensemble (secureClientPort, client certificates): the session's
+    /// behaviour must not change with what carries its bytes.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Killing_the_connected_server_keeps_the_session_and_a_watch_set_before_still_fires(bool tls)
     {
-        await using var cluster = await ZooKeeperCluster.StartAsync(3);
+        await using var cluster = await ZooKeeperCluster.StartAsync(3, new ZooKeeperClusterOptions { Tls = tls ? ClientTls.Only : ClientTls.None });
+        var dialer = tls ? ZooKeeperDialers.Tls(cluster.Certificates!.ClientOptions()) : ZooKeeperDialers.Tcp;
         // The client starts on a follower, so the kill leaves a quorum serving and no ensemble election runs.
         var followers = await cluster.FollowersAsync();
         await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions
@@ -17,6 +22,7 @@ public sealed class EnsembleFailoverTests
             ConnectString = string.Join(',', followers.Select(s => s.Address)),
             ShuffleServers = false,
             SessionTimeout = TimeSpan.FromSeconds(5),
+            Dialer = dialer,
         });
         await zk.CreateAsync("/kept", "x", CreateMode.Ephemeral);
         await zk.CreateAsync("/watched", "1");
@@ -30,7 +36,7 @@ public sealed class EnsembleFailoverTests
         await connected.KillAsync();
         await disconnected.WaitAsync(TimeSpan.FromSeconds(10));
         await Eventually.UntilAsync(_ => Task.FromResult(zk.State == ConnectionState.Connected && zk.ConnectedServer == next.Address), TimeSpan.FromSeconds(15), "the session moves to the other follower");
-        await using var other = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = cluster.ConnectString });
+        await using var other = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = cluster.ConnectString, Dialer = dialer });
         await other.SetDataAsync("/watched", Encoding.UTF8.GetBytes("2"));
 
         Assert.Equal(sessionId, zk.SessionId);

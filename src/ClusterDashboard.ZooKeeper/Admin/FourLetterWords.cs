@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 
 namespace ClusterDashboard.ZooKeeper.Admin;
 
 /// <summary>
-/// ZooKeeper's four-letter admin commands (srvr, mntr, cons, ruok) for one server: a new TCP connection, four ASCII
+/// ZooKeeper's four-letter admin commands (srvr, mntr, cons, ruok) for one server: a new connection (TCP, or TLS through a dialer), four ASCII
 /// bytes, and the answer until the server closes. Only srvr is enabled by default in 3.8; the others need
 /// 4lw.commands.whitelist.
 /// </summary>
@@ -14,7 +13,9 @@ public static class FourLetterWords
     private const string NotServing = "This ZooKeeper instance is not currently serving requests";
     private const string NotWhitelisted = "is not executed because it is not in the whitelist";
 
-    public static async Task<string> SendAsync(string address, string word, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <summary>Sends <paramref name="word"/> over a new connection opened by <paramref name="dialer"/> (plain TCP unless
+    /// given; <see cref="ZooKeeperDialers.Tls"/> for a secureClientPort, which answers these words inside TLS).</summary>
+    public static async Task<string> SendAsync(string address, string word, TimeSpan timeout, ZooKeeperDialer? dialer = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(word);
         if (word.Length != 4 || !word.All(char.IsAsciiLetterLower))
@@ -25,9 +26,7 @@ public static class FourLetterWords
         var server = ConnectString.Parse(address).Servers[0];
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        using var client = new TcpClient();
-        await client.ConnectAsync(server.Host, server.Port, deadline.Token).ConfigureAwait(false);
-        var stream = client.GetStream();
+        await using var stream = await (dialer ?? ZooKeeperDialers.Tcp)(server, deadline.Token).ConfigureAwait(false);
         await stream.WriteAsync(Encoding.ASCII.GetBytes(word), deadline.Token).ConfigureAwait(false);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var answer = await reader.ReadToEndAsync(deadline.Token).ConfigureAwait(false);
@@ -40,17 +39,17 @@ public static class FourLetterWords
     }
 
     /// <summary>True when the server answers "imok" (it may still not be serving: use srvr for readiness).</summary>
-    public static async Task<bool> RuokAsync(string address, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        (await SendAsync(address, "ruok", timeout, cancellationToken).ConfigureAwait(false)).Trim() == "imok";
+    public static async Task<bool> RuokAsync(string address, TimeSpan timeout, ZooKeeperDialer? dialer = null, CancellationToken cancellationToken = default) =>
+        (await SendAsync(address, "ruok", timeout, dialer, cancellationToken).ConfigureAwait(false)).Trim() == "imok";
 
-    public static async Task<ServerStatus> SrvrAsync(string address, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        ParseSrvr(address, await SendAsync(address, "srvr", timeout, cancellationToken).ConfigureAwait(false));
+    public static async Task<ServerStatus> SrvrAsync(string address, TimeSpan timeout, ZooKeeperDialer? dialer = null, CancellationToken cancellationToken = default) =>
+        ParseSrvr(address, await SendAsync(address, "srvr", timeout, dialer, cancellationToken).ConfigureAwait(false));
 
-    public static async Task<IReadOnlyDictionary<string, string>> MntrAsync(string address, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        ParseMntr(await SendAsync(address, "mntr", timeout, cancellationToken).ConfigureAwait(false));
+    public static async Task<IReadOnlyDictionary<string, string>> MntrAsync(string address, TimeSpan timeout, ZooKeeperDialer? dialer = null, CancellationToken cancellationToken = default) =>
+        ParseMntr(await SendAsync(address, "mntr", timeout, dialer, cancellationToken).ConfigureAwait(false));
 
-    public static async Task<IReadOnlyList<ClientConnectionInfo>> ConsAsync(string address, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        ParseCons(await SendAsync(address, "cons", timeout, cancellationToken).ConfigureAwait(false));
+    public static async Task<IReadOnlyList<ClientConnectionInfo>> ConsAsync(string address, TimeSpan timeout, ZooKeeperDialer? dialer = null, CancellationToken cancellationToken = default) =>
+        ParseCons(await SendAsync(address, "cons", timeout, dialer, cancellationToken).ConfigureAwait(false));
 
     public static ServerStatus ParseSrvr(string address, string text)
     {

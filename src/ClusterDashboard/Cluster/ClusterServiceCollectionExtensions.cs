@@ -30,6 +30,7 @@ public static class ClusterServiceCollectionExtensions
                 {
                     ConnectString = zookeeper.ConnectString,
                     SessionTimeout = zookeeper.SessionTimeout,
+                    Tls = ZooKeeperTlsLoader.Load(zookeeper.Tls),
                     Credentials = string.IsNullOrEmpty(zookeeper.Auth) ? null : ClusterCredentials.Parse(zookeeper.Auth),
                     NodeId = cluster.NodeId,
                     AdvertisedUrl = cluster.AdvertisedUrl,
@@ -48,6 +49,7 @@ public static class ClusterServiceCollectionExtensions
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetRequiredService<TimeProvider>());
         });
+        services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Options);
         services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Participant);
         services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Election);
         services.AddSingleton(sp => sp.GetRequiredService<ClusterNode>().Observer);

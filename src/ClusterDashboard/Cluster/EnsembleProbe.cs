@@ -1,9 +1,7 @@
 using System.Globalization;
-using ClusterDashboard.Configuration;
 using ClusterDashboard.Coordination;
 using ClusterDashboard.ZooKeeper;
 using ClusterDashboard.ZooKeeper.Admin;
-using Microsoft.Extensions.Options;
 
 namespace ClusterDashboard.Cluster;
 
@@ -35,7 +33,7 @@ public sealed record ServerView(
 /// Asks every server of the connect string what it is (srvr, mntr, cons) for the page's ensemble panel. Answers are
 /// kept a couple of seconds, so any number of open pages cost the servers one round of questions per interval.
 /// </summary>
-public sealed class EnsembleProbe(IOptions<ZooKeeperOptions> options, IClusterObserver observer, TimeProvider time)
+public sealed class EnsembleProbe(ClusterNodeOptions node, IClusterObserver observer, TimeProvider time)
 {
     public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(2);
 
@@ -61,22 +59,24 @@ public sealed class EnsembleProbe(IOptions<ZooKeeperOptions> options, IClusterOb
 
     private async Task<IReadOnlyList<ServerView>> AskAllAsync()
     {
-        var servers = ConnectString.Parse(options.Value.ConnectString).Servers;
+        var servers = ConnectString.Parse(node.ConnectString).Servers;
         var owners = SessionOwners.Of(observer.Tree);
-        return await Task.WhenAll(servers.Select(s => AskAsync($"{s.Host}:{s.Port.ToString(CultureInfo.InvariantCulture)}", owners))).ConfigureAwait(false);
+        // The words go the way the sessions do: to a TLS-only ensemble, inside TLS.
+        var dialer = node.Dialer();
+        return await Task.WhenAll(servers.Select(s => AskAsync($"{s.Host}:{s.Port.ToString(CultureInfo.InvariantCulture)}", dialer, owners))).ConfigureAwait(false);
     }
 
-    private static async Task<ServerView> AskAsync(string address, IReadOnlyDictionary<long, string> owners)
+    private static async Task<ServerView> AskAsync(string address, ZooKeeperDialer dialer, IReadOnlyDictionary<long, string> owners)
     {
         try
         {
-            var status = await FourLetterWords.SrvrAsync(address, AskTimeout).ConfigureAwait(false);
+            var status = await FourLetterWords.SrvrAsync(address, AskTimeout, dialer).ConfigureAwait(false);
             IReadOnlyDictionary<string, string>? mntr = null;
             IReadOnlyList<ClientConnectionInfo> cons = [];
             try
             {
-                mntr = await FourLetterWords.MntrAsync(address, AskTimeout).ConfigureAwait(false);
-                cons = await FourLetterWords.ConsAsync(address, AskTimeout).ConfigureAwait(false);
+                mntr = await FourLetterWords.MntrAsync(address, AskTimeout, dialer).ConfigureAwait(false);
+                cons = await FourLetterWords.ConsAsync(address, AskTimeout, dialer).ConfigureAwait(false);
             }
             catch (InvalidOperationException)
             {

@@ -14,5 +14,8 @@ public sealed class ZooKeeperOptions
     /// writable by that identity alone. A secret: never logged, never shown.</summary>
     public string? Auth { get; set; }
 
-    public override string ToString() => $"ConnectString={ConnectString}, SessionTimeout={SessionTimeout}, Auth={(string.IsNullOrEmpty(Auth) ? "(none)" : "***")}";
+    /// <summary>TLS to the servers' secureClientPort ("ZooKeeper:Tls").</summary>
+    public ZooKeeperTlsSettings Tls { get; set; } = new();
+
+    public override string ToString() => $"ConnectString={ConnectString}, SessionTimeout={SessionTimeout}, Auth={(string.IsNullOrEmpty(Auth) ? "(none)" : "***")}, Tls=({Tls})";
 }

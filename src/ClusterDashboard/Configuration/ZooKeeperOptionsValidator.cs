@@ -39,6 +39,7 @@ internal sealed class ZooKeeperOptionsValidator : IValidateOptions<ZooKeeperOpti
             errors.Add($"ZooKeeper:Auth {problem}.");
         }
 
+        errors.AddRange(ZooKeeperTlsLoader.Problems(options.Tls));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

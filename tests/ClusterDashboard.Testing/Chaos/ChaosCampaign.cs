@@ -301,7 +301,7 @@ public sealed class ChaosCampaign
     {
         try
         {
-            return (await ClusterDashboard.ZooKeeper.Admin.FourLetterWords.SrvrAsync(server.Address, TimeSpan.FromSeconds(1), cancellationToken)).Mode == ClusterDashboard.ZooKeeper.Admin.ServerMode.Leader;
+            return (await ClusterDashboard.ZooKeeper.Admin.FourLetterWords.SrvrAsync(server.Address, TimeSpan.FromSeconds(1), cancellationToken: cancellationToken)).Mode == ClusterDashboard.ZooKeeper.Admin.ServerMode.Leader;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
