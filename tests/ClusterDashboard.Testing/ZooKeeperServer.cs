@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using ClusterDashboard.ZooKeeper;
 using System.Text;
+using ClusterDashboard.ZooKeeper;
 
 namespace ClusterDashboard.Testing;
 
