@@ -35,9 +35,12 @@ internal sealed class JavaDriver
 
     public Task<Measurement> RunAsync(string mainClass, params string[] args) => RunAsync<Measurement>(mainClass, args);
 
-    public async Task<T> RunAsync<T>(string mainClass, params string[] args)
+    public Task<T> RunAsync<T>(string mainClass, params string[] args) => RunWithPropertiesAsync<T>([], mainClass, args);
+
+    /// <summary>Runs with JVM system properties ("-Dname=value"), which is how the Java client is told to use TLS.</summary>
+    public async Task<T> RunWithPropertiesAsync<T>(IEnumerable<string> properties, string mainClass, params string[] args)
     {
-        var output = await ExecAsync("java", ["-Xmx1g", "-cp", _classPath, mainClass, .. args]);
+        var output = await ExecAsync("java", ["-Xmx1g", .. properties, "-cp", _classPath, mainClass, .. args]);
         var line = output.Split('\n').Last(l => l.TrimStart().StartsWith('{'));
         return JsonSerializer.Deserialize<T>(line, Json)
             ?? throw new InvalidOperationException($"{mainClass} printed no result");

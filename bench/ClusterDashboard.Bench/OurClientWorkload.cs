@@ -7,9 +7,10 @@ namespace ClusterDashboard.Bench;
 /// request when the previous one completes.</summary>
 internal static class OurClientWorkload
 {
-    public static async Task<Measurement> RunAsync(string connectString, string workload, int inflight, TimeSpan warmup, TimeSpan measure)
+    /// <param name="dialer">How the client connects: plain TCP unless given (the TLS rows give one).</param>
+    public static async Task<Measurement> RunAsync(string connectString, string workload, int inflight, TimeSpan warmup, TimeSpan measure, ZooKeeperDialer? dialer = null)
     {
-        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = TimeSpan.FromSeconds(10) });
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = TimeSpan.FromSeconds(10), Dialer = dialer ?? ZooKeeperDialers.Tcp });
         var root = $"/bench-ours-{Stopwatch.GetTimestamp()}";
         await zk.CreateAsync(root, (string?)null);
         var dataPath = root + "/data";

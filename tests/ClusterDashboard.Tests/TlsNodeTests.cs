@@ -2,6 +2,7 @@ using System.Net;
 using ClusterDashboard.Cluster;
 using ClusterDashboard.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ClusterDashboard.Tests;
 
@@ -33,7 +34,7 @@ public sealed class TlsNodeTests(TlsZooKeeperFixture zookeeper) : IClassFixture<
             ["ZooKeeper:Tls:ClientCertificateFile"] = certificatePem,
             ["ZooKeeper:Tls:ClientKeyFile"] = keyPem,
         };
-        await using var first = new DashboardNode("node-1", connectString, extraSettings: pkcs12).Start();
+        await using var first = new DashboardNode("node-1", connectString, extraSettings: pkcs12, captureLogsFrom: LogLevel.Trace).Start();
         await using var second = new DashboardNode("node-2", connectString, extraSettings: pem).Start();
         DashboardNode[] nodes = [first, second];
 
@@ -54,6 +55,9 @@ public sealed class TlsNodeTests(TlsZooKeeperFixture zookeeper) : IClassFixture<
         await leaving.DisposeAsync();
         var next = await Eventually.UntilAsync(ct => follower.Http.GetLeaderAsync(ct), l => l?.NodeId == follower.NodeId, Deadline, "the follower leads after the leader leaves");
         Assert.True(next!.Epoch > leader.Epoch, $"epoch {next.Epoch} must exceed {leader.Epoch}");
+        // At trace level, with its store's password in its settings, the node logged a lot and never the password.
+        Assert.True(first.Logs.Lines.Count > 20, $"node-1 logged at trace level ({first.Logs.Lines.Count} lines)");
+        Assert.DoesNotContain(first.Logs.Lines, l => l.Contains(TestCertificates.Password, StringComparison.Ordinal));
     }
 
     private static async Task<Api.LeaderResponse> AgreedAsync(DashboardNode[] nodes, Func<Api.LeaderResponse?, bool> wanted)
