@@ -145,12 +145,12 @@ public sealed class LeaderFollower : IAsyncDisposable
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {
-                _logger.LogInformation("Leader stream of {Node} ended: {Reason}; trying the next node", node, e.Message);
+                _logger.StreamEnded(node, e.Message);
             }
             catch (Exception e)
             {
                 // Whatever one node sends (a body it should not, say) must not stop the following: the next node is asked.
-                _logger.LogWarning(e, "Leader stream of {Node} failed; trying the next node", node);
+                _logger.StreamFailed(e, node);
             }
 
             failed = live ? 0 : failed + 1;
@@ -162,7 +162,7 @@ public sealed class LeaderFollower : IAsyncDisposable
             {
                 // Every node tried in a row, none live for long: nobody can vouch for a leader now. Say so, then back off.
                 failed = 0;
-                _logger.LogWarning("No node of {Count} kept a live stream; no leader is known until one does (next try in {Retry})", _nodes.Count, retry);
+                _logger.NoLiveStream(_nodes.Count, retry);
                 Forget();
                 try
                 {
@@ -216,7 +216,7 @@ public sealed class LeaderFollower : IAsyncDisposable
             }
         }
 
-        _logger.LogDebug("Following the leader stream of {Node}", node);
+        _logger.Following(node);
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, silence.Token).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync(silence.Token).ConfigureAwait(false);
@@ -225,7 +225,7 @@ public sealed class LeaderFollower : IAsyncDisposable
         await foreach (var item in SseParser.Create(body).EnumerateAsync(silence.Token).ConfigureAwait(false))
         {
             silence.CancelAfter(SilenceLimit);
-            _logger.LogDebug("{Node} says {Event} {Data} (id {Id})", node, item.EventType, item.Data, item.EventId);
+            _logger.Heard(node, item.EventType, item.Data, item.EventId);
             switch (item.EventType)
             {
                 case "live":
@@ -233,7 +233,7 @@ public sealed class LeaderFollower : IAsyncDisposable
                     break;
                 case "stale":
                     // Its view is not confirmed by ZooKeeper: ask another node.
-                    _logger.LogInformation("Node {Node} says its view is stale; trying the next node", node);
+                    _logger.StaleView(node);
                     return Worked();
                 case "leader":
                     Report(Parse(item, node), IndexOf(item), node);

@@ -22,7 +22,7 @@ internal sealed class BackgroundTasks(ILogger logger)
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Background job {Job} failed", what);
+                logger.BackgroundJobFailed(e, what);
             }
         });
         _running[task] = what;

@@ -143,9 +143,11 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            string? sessionId = null; // for the log, should the session fail
             try
             {
                 await using var zk = await ZooKeeperClient.ConnectAsync(_options.ClientOptions(), _loggerFactory, _time, cancellationToken).ConfigureAwait(false);
+                sessionId = LogHex.Of(zk.SessionId);
                 await zk.EnsureChrootAsync(_acls.Shared, cancellationToken).ConfigureAwait(false);
                 Client = zk;
                 var audit = _audit.RunAsync(zk, cancellationToken);
@@ -164,7 +166,7 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
             }
             catch (Exception e)
             {
-                _logger.LogWarning("Cluster observer session failed: {Reason}; starting a new one", e.Message);
+                _logger.SessionFailed(sessionId, _options.NodeId, e.Message);
                 try
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(500), _time, cancellationToken).ConfigureAwait(false);

@@ -160,7 +160,7 @@ public sealed class ClusterParticipant : IAsyncDisposable
                 }
 
                 await Election.RunAsync(zk, session.Token).ConfigureAwait(false);
-                _logger.LogWarning("Participant session {SessionId} of {NodeId} ended ({State}); starting a new one", zk.SessionIdHex, _options.NodeId, zk.State);
+                _logger.SessionEnded(LogHex.Of(zk.SessionId), _options.NodeId, zk.State);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -176,7 +176,7 @@ public sealed class ClusterParticipant : IAsyncDisposable
             }
             catch (Exception e)
             {
-                _logger.LogWarning("Participant {NodeId} could not take part: {Reason}; retrying in {Backoff}", _options.NodeId, e.Message, backoff);
+                _logger.CouldNotTakePart(_options.NodeId, e.Message, backoff, zk is { SessionId: not 0 } ? LogHex.Of(zk.SessionId) : null);
                 Election.SetState(LeadershipState.Idle);
                 await DelayAsync(backoff, cancellationToken).ConfigureAwait(false);
                 backoff = backoff * 2 < LastBackoff ? backoff * 2 : LastBackoff;

@@ -16,7 +16,7 @@ internal sealed class HistoryWriter(ClusterObserver observer, ClusterAcls acls, 
     {
         if (observer.Client is not { } zk)
         {
-            logger.LogDebug("History record {Type} not written: no ZooKeeper session yet", record.Type);
+            logger.HistoryWithoutSession(record.Type);
             return;
         }
 
@@ -32,7 +32,7 @@ internal sealed class HistoryWriter(ClusterObserver observer, ClusterAcls acls, 
         }
         catch (ZooKeeperException e)
         {
-            logger.LogDebug("History record {Type} not written: {Reason}", record.Type, e.Message);
+            logger.HistoryNotWritten(record.Type, ClusterNode.HistoryPath, e.Message);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClusterDashboard.ZooKeeper;
 using Microsoft.Extensions.Logging;
 
@@ -171,7 +170,7 @@ public sealed class LeaderElection : IElectionParticipant
             if (e.Type == WatchEventType.NodeDeleted && e.Path is { } path && ZooKeeperPath.Name(path) is var gone
                 && Transition(run, LeadershipState.Joining, null, null, from: s => s is LeadershipState.Leader or LeadershipState.Suspended, only: gone))
             {
-                _logger.LogWarning("Candidate {Znode} of {NodeId} was deleted while it led; it stopped leading", gone, NodeId);
+                _logger.DeletedWhileLeading(path, NodeId, LogHex.Of(zk.SessionId));
             }
 
             Notified(e);
@@ -204,7 +203,7 @@ public sealed class LeaderElection : IElectionParticipant
             var leading = Znode;
             if (Transition(run, LeadershipState.Suspended, null, leading, from: s => s == LeadershipState.Leader, only: leading, at: ranOut))
             {
-                _logger.LogWarning("Leader {NodeId} stopped acting: ZooKeeper has answered nothing sent in the last {Lease} of its session", NodeId, zk.SessionTimeout * LeaderLease.Fraction);
+                _logger.LeaseRanOut(NodeId, zk.SessionTimeout * LeaderLease.Fraction, LogHex.Of(zk.SessionId));
             }
 
             wake.Set();
@@ -275,7 +274,7 @@ public sealed class LeaderElection : IElectionParticipant
                     if (reads is not [ChildrenReadResult children, DataReadResult parent, DataReadResult own, ..])
                     {
                         // Our candidate is gone while the session lives (deleted by hand): queue again at the back.
-                        _logger.LogWarning("Candidate {Znode} of {NodeId} disappeared; joining again", candidate, NodeId);
+                        _logger.Disappeared(path, NodeId, LogHex.Of(zk.SessionId));
                         candidate = await RejoinAsync(zk, run, known, marker, cancellationToken).ConfigureAwait(false);
                         ahead = null;
                         continue;
@@ -296,11 +295,7 @@ public sealed class LeaderElection : IElectionParticipant
                     var index = queue.IndexOf(candidate);
                     if (index < 0)
                     {
-                        _logger.LogWarning(
-                            "Candidate {Znode} of {NodeId} does not count as a candidate ({Reason}); joining again",
-                            candidate,
-                            NodeId,
-                            queue.Foreign.FirstOrDefault(f => f.Name == candidate)?.Reason ?? "its stat could not be read");
+                        _logger.DoesNotCount(path, NodeId, queue.Foreign.FirstOrDefault(f => f.Name == candidate)?.Reason ?? "its stat could not be read");
                         candidate = await RejoinAsync(zk, run, known, marker, cancellationToken).ConfigureAwait(false);
                         ahead = null;
                         continue;
@@ -316,7 +311,7 @@ public sealed class LeaderElection : IElectionParticipant
                         // Only a candidate owned by this very session may lead: after a reconnect the list can be stale.
                         if (own.Node.Stat.EphemeralOwner != zk.SessionId)
                         {
-                            _logger.LogWarning("Candidate {Znode} is owned by session {Owner:x}, not ours; joining again", candidate, own.Node.Stat.EphemeralOwner);
+                            _logger.OwnedByAnother(path, NodeId, LogHex.Of(own.Node.Stat.EphemeralOwner), LogHex.Of(zk.SessionId));
                             candidate = await RejoinAsync(zk, run, known, marker, cancellationToken).ConfigureAwait(false);
                             ahead = null;
                             continue;
@@ -342,7 +337,7 @@ public sealed class LeaderElection : IElectionParticipant
                             Watching = null;
                             if (Transition(run, LeadershipState.Follower, null, candidate))
                             {
-                                _logger.LogWarning("Candidate {Znode} of {NodeId} heads the queue but waits for sessions {Sessions} to let go of theirs", candidate, NodeId, string.Join(",", holding.Select(h => h.Owner.ToString("x", CultureInfo.InvariantCulture))));
+                                _logger.WaitsForHolders(path, NodeId, string.Join(",", holding.Select(h => LogHex.Of(h.Owner))));
                             }
 
                             await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -501,7 +496,7 @@ public sealed class LeaderElection : IElectionParticipant
         }
         catch (MultiOperationException e) when (e.FailedIndex == 0)
         {
-            _logger.LogWarning("Fenced write by {NodeId} refused: its candidate {Znode} is gone; stepping down", NodeId, candidate);
+            _logger.FencedWriteRefused(NodeId, ZooKeeperPath.Combine(_electionPath, candidate), LogHex.Of(zk.SessionId));
             Transition(run, LeadershipState.Joining, null, null, from: s => s is LeadershipState.Leader or LeadershipState.Suspended, only: candidate);
             wake?.Set();
             throw new NotLeaderException($"{NodeId}'s leadership is stale: its candidate {candidate} no longer exists, so the write was refused.", e);
@@ -531,7 +526,7 @@ public sealed class LeaderElection : IElectionParticipant
     // reads both in one state of the server, so a resignation costs it no wait.
     private async Task ResignCandidateAsync(ZooKeeperClient zk, long run, string candidate, string marker, CancellationToken cancellationToken)
     {
-        _logger.LogInformation("Node {NodeId} resigns: candidate {Znode} leaves the queue", NodeId, candidate);
+        _logger.Resigns(NodeId, ZooKeeperPath.Combine(_electionPath, candidate));
         Transition(run, LeadershipState.Follower, null, null);
         try
         {
@@ -591,7 +586,7 @@ public sealed class LeaderElection : IElectionParticipant
                     return;
                 }
 
-                _logger.LogWarning("Marker {Marker} of {NodeId} was made by someone else (owner {Owner:x}); it is replaced", marker, NodeId, stat.EphemeralOwner);
+                _logger.MarkerReplaced(marker, NodeId, LogHex.Of(stat.EphemeralOwner), LogHex.Of(zk.SessionId));
                 await DeleteIfThereAsync(zk, marker, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -722,7 +717,7 @@ public sealed class LeaderElection : IElectionParticipant
 
     private async Task RemoveOwnAsync(ZooKeeperClient zk, List<string> names, CancellationToken cancellationToken)
     {
-        _logger.LogWarning("Node {NodeId} removes {Count} other candidate(s) of its own session: {Znodes}", NodeId, names.Count, names);
+        _logger.RemovesOwnStrays(NodeId, names.Count, LogHex.Of(zk.SessionId), string.Join(",", names));
         await Task.WhenAll(names.Select(async name =>
         {
             try
@@ -764,9 +759,11 @@ public sealed class LeaderElection : IElectionParticipant
                 var results = await zk.MultiAsync(
                     [Operation.Create(ZooKeeperPath.Combine(_electionPath, prefix), data, CreateMode.EphemeralSequential, _acl), Operation.SetData(marker, SessionMarker.Data(SessionMarker.Held))],
                     cancellationToken).ConfigureAwait(false);
-                var name = ZooKeeperPath.Name(((CreateOperationResult)results[0]).Path);
-                _logger.LogInformation("Node {NodeId} joined the election as {Znode}", NodeId, name);
-                return name;
+                var created = ((CreateOperationResult)results[0]).Path;
+                // The server answers a create inside a multi without its stat; the marker's write in the same multi has
+                // the same zxid, the candidate's czxid (its epoch, should it lead).
+                _logger.Joined(NodeId, created, LogHex.Of(zk.SessionId), LogHex.Of(((SetDataOperationResult)results[1]).Stat.Mzxid));
+                return ZooKeeperPath.Name(created);
             }
             catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
             {
@@ -793,6 +790,7 @@ public sealed class LeaderElection : IElectionParticipant
     private bool Transition(long run, LeadershipState state, long? epoch, string? znode, Func<LeadershipState, bool>? from = null, string? only = null, long? at = null)
     {
         LeadershipChange change;
+        long? session;
         lock (_lock)
         {
             if (run != _run || (from is not null && !from(_state)) || (only is not null && _znode != only))
@@ -824,9 +822,16 @@ public sealed class LeaderElection : IElectionParticipant
             _state = state;
             _epoch = epoch;
             _znode = znode;
+            session = _client?.SessionId;
         }
 
-        _logger.LogInformation("Node {NodeId} is now {State} (epoch {Epoch}, candidate {Znode})", NodeId, state, epoch, znode);
+        _logger.StateChanged(
+            NodeId,
+            state,
+            epoch,
+            epoch is { } zxid ? LogHex.Of(zxid) : null,
+            znode is null ? null : ZooKeeperPath.Combine(_electionPath, znode),
+            session is { } id ? LogHex.Of(id) : null);
         LeadershipChanged?.Invoke(change);
         return true;
     }

@@ -41,7 +41,7 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         // The loop outlives any one beat: a leader without it would lose its fenced check for good.
-                        logger.LogWarning(e, "Heartbeat of {NodeId} failed", election.NodeId);
+                        logger.Failed(e, election.NodeId, epoch);
                     }
                 }
 
@@ -99,7 +99,7 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
         }
         catch (NotLeaderException e)
         {
-            logger.LogWarning("Heartbeat of {NodeId} refused: {Reason}", election.NodeId, e.Message);
+            logger.Refused(election.NodeId, e.Message);
             return Written.No;
         }
         catch (ZooKeeperException e)
@@ -107,7 +107,7 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
             // A lost connection is the election's to handle: it suspends the leader on its own.
             if (e.Code != ZooKeeperErrorCode.ConnectionLoss)
             {
-                logger.LogWarning("Heartbeat of {NodeId} not written to {Path}: {Reason}", election.NodeId, options.HeartbeatPath, e.Message);
+                logger.NotWritten(election.NodeId, options.HeartbeatPath, e.Message);
             }
 
             return Written.No;

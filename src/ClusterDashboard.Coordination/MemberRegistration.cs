@@ -38,7 +38,7 @@ public sealed class MemberRegistration(string membersPath, MemberPayload payload
 
                 // A restarted node finds its previous process's znode, alive until that session expires. The node id is
                 // this node's, so the stale registration is replaced rather than waited out.
-                logger.LogWarning("Member znode {Path} is held by session {Owner:x}; replacing it", _path, existing.EphemeralOwner);
+                logger.MemberReplaced(_path, _payload.NodeId, LogHex.Of(existing.EphemeralOwner), LogHex.Of(zk.SessionId));
                 try
                 {
                     await zk.DeleteAsync(_path, existing.Version, cancellationToken).ConfigureAwait(false);
@@ -65,7 +65,7 @@ public sealed class MemberRegistration(string membersPath, MemberPayload payload
         }
         catch (ZooKeeperException e)
         {
-            logger.LogDebug("Could not publish state {State} for {Path}: {Reason}", state, _path, e.Message);
+            logger.StateNotPublished(state, _payload.NodeId, _path, e.Message);
         }
     }
 }

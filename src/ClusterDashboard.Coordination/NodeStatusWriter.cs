@@ -45,7 +45,7 @@ internal sealed class NodeStatusWriter(ClusterNodeOptions options, ClusterObserv
         }
         catch (ZooKeeperException e)
         {
-            logger.LogDebug("Status of {NodeId} not published: {Reason}", options.NodeId, e.Message);
+            logger.StatusNotPublished(options.NodeId, ZooKeeperPath.Combine(ClusterNode.StatusPath, options.NodeId), e.Message);
         }
         finally
         {

@@ -83,7 +83,7 @@ public sealed partial class ZooKeeperClient
             }
             catch (Exception e)
             {
-                _logger.LogInformation("ZooKeeper connection to {Server} failed: {Reason}", Format(server), e.Message);
+                _logger.ConnectionFailed(LogHex.Of(_sessionId), Format(server), e.Message);
             }
 
             if (IsFinal)
@@ -119,9 +119,7 @@ public sealed partial class ZooKeeperClient
 
             _connectedBefore = true;
             SetState(ConnectionState.Connected);
-            _logger.LogInformation(
-                "ZooKeeper session {SessionId} connected to {Server} (timeout {TimeoutMs} ms)",
-                SessionIdHex, ConnectedServer, NegotiatedTimeoutMs);
+            _logger.Connected(LogHex.Of(_sessionId), Format(server), NegotiatedTimeoutMs, LogHex.Of(LastZxidSeen));
 
             var receive = connection.ReceiveAsync(frame => OnFrame(frame, pending, pings), stop.Token);
             var send = SendLoopAsync(connection, pending, stop.Token);
@@ -138,7 +136,7 @@ public sealed partial class ZooKeeperClient
                     throw reason;
                 }
 
-                _logger.LogWarning("ZooKeeper session {SessionId} lost its connection to {Server}: {Reason}", SessionIdHex, ConnectedServer, reason.Message);
+                _logger.ConnectionLost(LogHex.Of(_sessionId), Format(server), LogHex.Of(LastZxidSeen), reason.Message);
             }
         }
         finally
@@ -499,7 +497,7 @@ public sealed partial class ZooKeeperClient
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "A watcher for {Path} threw", watchedEvent.Path);
+            _logger.WatcherThrew(e, LogHex.Of(_sessionId), watchedEvent.Path);
         }
     }
 
@@ -565,12 +563,7 @@ public sealed partial class ZooKeeperClient
             _finalError = error;
         }
 
-        _logger.Log(
-            state == ConnectionState.Closed ? LogLevel.Information : LogLevel.Warning,
-            "ZooKeeper session {SessionId} ended: {State} ({Reason})",
-            SessionIdHex,
-            state,
-            error.Message);
+        _logger.SessionEnded(state == ConnectionState.Closed ? LogLevel.Information : LogLevel.Warning, LogHex.Of(_sessionId), state, error.Message, LogHex.Of(LastZxidSeen));
         SetStateFinal(state);
         _shutdown.Cancel();
         _connection?.Abort();

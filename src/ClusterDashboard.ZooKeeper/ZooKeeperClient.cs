@@ -522,7 +522,7 @@ public sealed partial class ZooKeeperClient : IAsyncDisposable
             catch (Exception e) when (e is ZooKeeperException or OperationCanceledException or TimeoutException)
             {
                 // Closing is best effort: if the server does not hear it, the session expires on its own.
-                _logger.LogInformation("ZooKeeper session {SessionId} closed without the server's reply: {Reason}", SessionIdHex, e.Message);
+                _logger.ClosedWithoutReply(LogHex.Of(_sessionId), e.Message);
             }
         }
 

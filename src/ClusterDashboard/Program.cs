@@ -2,6 +2,7 @@ using ClusterDashboard.Api;
 using ClusterDashboard.Cluster;
 using ClusterDashboard.Components;
 using ClusterDashboard.Hubs;
+using ClusterDashboard.Logging;
 using ClusterDashboard.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 // run from the build output, not only in Development; a published app carries them itself and this does nothing.
 builder.WebHost.UseStaticWebAssets();
 
+builder.AddConsoleLogFormats();
 builder.AddRequestSafety();
 builder.AddClusterNode();
 builder.Services.AddClusterApi();

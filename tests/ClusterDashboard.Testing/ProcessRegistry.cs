@@ -2,8 +2,9 @@ using System.Diagnostics;
 
 namespace ClusterDashboard.Testing;
 
-/// <summary>Remembers every server process the tests started, so even a test run that dies leaves no JVM behind.</summary>
-internal static class ProcessRegistry
+/// <summary>Remembers every process the tests started (ZooKeeper servers, nodes run as processes), so even a test run
+/// that dies leaves none behind.</summary>
+public static class ProcessRegistry
 {
     private static readonly HashSet<Process> Running = [];
 

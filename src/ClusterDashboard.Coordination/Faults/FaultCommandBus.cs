@@ -218,7 +218,7 @@ public sealed class FaultCommandBus
         try
         {
             await zk.DeleteAsync(path, cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            _logger.LogWarning("Fault order {FaultId} for {NodeId} withdrawn before its target took it", id, order.NodeId);
+            _logger.OrderWithdrawn(id, order.NodeId);
             return true;
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoNode)
@@ -227,7 +227,7 @@ public sealed class FaultCommandBus
         }
         catch (ZooKeeperException e)
         {
-            _logger.LogWarning("Fault order {FaultId} for {NodeId} could not be withdrawn: {Reason}", id, order.NodeId, e.Message);
+            _logger.OrderNotWithdrawn(id, order.NodeId, e.Message);
             return null;
         }
     }
@@ -297,7 +297,7 @@ public sealed class FaultCommandBus
         }
         catch (ZooKeeperException e)
         {
-            _logger.LogWarning("Fault command {Path} not carried out: it could not be claimed ({Reason})", path, e.Message);
+            _logger.CommandNotClaimed(path, e.Message);
             return;
         }
 
@@ -308,11 +308,11 @@ public sealed class FaultCommandBus
 
         if (refused is { } r)
         {
-            _logger.LogWarning("Fault order {FaultId} for {NodeId} refused ({Refusal}): {Reason}", id, Self, r.Refusal, r.Reason);
+            _logger.OrderRefused(id, Self, r.Refusal, r.Reason);
         }
         else
         {
-            _logger.LogInformation("Fault order {FaultId} for {NodeId} carried out: {Kind} ordered by {IssuedBy}", id, Self, kind?.Name() ?? "recover", command!.IssuedBy);
+            _logger.OrderCarriedOut(id, Self, kind?.Name() ?? "recover", command!.IssuedBy);
         }
 
         PruneSeen();

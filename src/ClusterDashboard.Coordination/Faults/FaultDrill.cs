@@ -82,7 +82,7 @@ public sealed class FaultDrill : IAsyncDisposable
             }
         }
 
-        _logger.LogWarning("Fault {FaultId}: {Kind} {Parameters} for {Duration}", id, kind.Name(), parameters, duration);
+        _logger.Started(id, kind.Name(), parameters, duration);
         Changed?.Invoke(fault);
         return fault;
     }
@@ -152,7 +152,7 @@ public sealed class FaultDrill : IAsyncDisposable
         }
 
         signal.TrySetResult();
-        _logger.LogInformation("Fault {FaultId} ({Kind}) ended", ended.Id, ended.Kind.Name());
+        _logger.Ended(ended.Id, ended.Kind.Name());
         Changed?.Invoke(null);
     }
 

@@ -19,7 +19,7 @@ public sealed class ClusterAclAudit(ClusterNodeOptions options, ClusterAcls acls
         ArgumentNullException.ThrowIfNull(zk);
         if (!acls.Protected)
         {
-            logger.LogWarning("ZooKeeper:Auth is not set: every znode of this cluster is open to any client of the ensemble, which can order faults, forge candidates and read the commands");
+            logger.NoCredentials();
             return;
         }
 
@@ -35,12 +35,12 @@ public sealed class ClusterAclAudit(ClusterNodeOptions options, ClusterAcls acls
                 fixedCount += results.Count(r => r);
             }
 
-            logger.LogInformation("ACL audit: {Checked} persistent znodes of the cluster checked, {Fixed} set to the cluster's ACL", checkedCount, fixedCount);
+            logger.Done(checkedCount, fixedCount);
         }
         catch (ZooKeeperException e)
         {
             // A lost connection cuts the audit short; the next session runs it again.
-            logger.LogInformation("ACL audit stopped: {Reason}", e.Message);
+            logger.Stopped(e.Message);
         }
         catch (OperationCanceledException)
         {
@@ -60,9 +60,7 @@ public sealed class ClusterAclAudit(ClusterNodeOptions options, ClusterAcls acls
         var root = await zk.GetAclAsync("/", cancellationToken).ConfigureAwait(false);
         if (root.Acl.Any(a => a.Id == ZooKeeperId.Anyone && (a.Permissions & (Permissions.Create | Permissions.Delete)) != 0))
         {
-            logger.LogWarning(
-                "ZooKeeper:ConnectString has no chroot, and the ensemble's root lets anyone create and delete ({Acl}): a client without the cluster's credentials can delete an empty top-level znode of the cluster and take its name. Give the cluster a chroot of its own, e.g. host:2181/clusterdashboard",
-                ClusterAcls.Describe(root.Acl));
+            logger.OpenRoot(ClusterAcls.Describe(root.Acl));
         }
     }
 
@@ -122,12 +120,12 @@ public sealed class ClusterAclAudit(ClusterNodeOptions options, ClusterAcls acls
             }
 
             await zk.SetAclAsync(path, wanted, current.Stat.Aversion, cancellationToken).ConfigureAwait(false);
-            logger.LogWarning("Znode {Path} had the ACL {Found}; set it to the cluster's {Wanted}", path, ClusterAcls.Describe(current.Acl), ClusterAcls.Describe(wanted));
+            logger.Mended(path, ClusterAcls.Describe(current.Acl), ClusterAcls.Describe(wanted));
             return true;
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoAuth)
         {
-            logger.LogWarning("Znode {Path} has an ACL this node may not read or change (NoAuth): it was made by another identity; an operator must fix it, or the cluster's credentials must match", path);
+            logger.NotOurs(path);
             return false;
         }
         catch (ZooKeeperException e) when (e.Code is ZooKeeperErrorCode.NoNode or ZooKeeperErrorCode.BadVersion)

@@ -41,7 +41,7 @@ internal sealed class EventDispatcher : IAsyncDisposable
             catch (Exception e)
             {
                 // A throwing callback must not stop delivery to everyone else.
-                _logger.LogError(e, "A ZooKeeper callback threw");
+                _logger.CallbackThrew(e);
             }
         }
     }

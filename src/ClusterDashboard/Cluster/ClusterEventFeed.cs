@@ -330,7 +330,7 @@ public sealed class ClusterEventFeed : IDisposable
                 }
                 catch (Exception ex)
                 {
-                    _feed._logger.LogWarning(ex, "A cluster event subscriber failed on {EventType}", e.GetType().Name);
+                    _feed._logger.SubscriberFailed(ex, e.GetType().Name);
                 }
             }
         }

@@ -8,13 +8,13 @@ internal sealed class ClusterNodeService(ClusterNode node, ILogger<ClusterNodeSe
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        logger.LogInformation("Node {NodeId} joining the cluster at {ConnectString}", node.Options.NodeId, node.Options.ConnectString);
+        logger.Joining(node.Options.NodeId, node.Options.ConnectString);
         await node.StartAsync(cancellationToken);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        logger.LogInformation("Node {NodeId} leaving the cluster", node.Options.NodeId);
+        logger.Leaving(node.Options.NodeId);
         await node.StopAsync(cancellationToken);
     }
 }
