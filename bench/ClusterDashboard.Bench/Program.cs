@@ -4,14 +4,28 @@ using ClusterDashboard.Testing;
 
 // Benchmarks that print figures beside a baseline measured in the same run: `client` (our ZooKeeper client against
 // the official Java client; `client-tls` the same over TLS) and `election` (our election against Curator's
-// LeaderLatch). Each run starts its own ZooKeeper server on loopback. The second argument scales the run (client: seconds per row; election: rounds x N/10);
-// for election a third picks workloads (a comma list of graceful, crash, herd; all by default). `chaos` runs the
-// fault campaign (ChaosCommand); `views` times every node's REST, stream and hub after a resign (ViewsBenchmark).
+// LeaderLatch). Each run starts its own ZooKeeper server on loopback. The second argument scales the run (client:
+// seconds per row; election: rounds x N/10); for election a third picks workloads (a comma list of graceful, crash,
+// herd; all by default). `chaos` runs the fault campaign (ChaosCommand); `views` times every node's REST, stream and
+// hub after a resign (ViewsBenchmark); `memory` a node's resident set under GC configurations (MemoryBenchmark);
+// `soak` an hour of churn (SoakBenchmark).
 var command = args.FirstOrDefault() ?? "client";
 if (command == "views")
 {
     // Runs its own 3-server ensemble and three node processes: see ViewsBenchmark.
     return await ViewsBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30);
+}
+
+if (command == "memory")
+{
+    // Runs its own server and three node processes per GC configuration: see MemoryBenchmark.
+    return await MemoryBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60);
+}
+
+if (command == "soak")
+{
+    // Runs its own 3-server ensemble, three node processes, a browser and hub clients for an hour: see SoakBenchmark.
+    return await SoakBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60);
 }
 
 if (command == "fanout-server")
@@ -42,7 +56,7 @@ switch (command)
     case "election":
         return await ElectionBenchmark.RunAsync(cluster.ConnectString, serverOptions.TickTime, seconds / 10.0, args.Length > 2 ? args[2].Split(',') : ["graceful", "crash", "herd"]);
     default:
-        Console.Error.WriteLine($"unknown benchmark '{command}'; expected: client, client-tls, election, views or chaos");
+        Console.Error.WriteLine($"unknown benchmark '{command}'; expected: client, client-tls, election, views, memory, soak or chaos");
         return 2;
 }
 

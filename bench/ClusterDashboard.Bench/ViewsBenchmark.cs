@@ -218,7 +218,7 @@ internal static class ViewsBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-44} {Percentiles.Of(values, 0.50),8:F1} {Percentiles.Of(values, 0.90),8:F1} {Percentiles.Of(values, 0.99),8:F1} {values.Max(),8:F1}"));
 
     // Every node's /leader names the same candidate.
-    private static async Task<JsonElement> AgreedAsync(HttpClient http, List<NodeProcess> nodes, TimeSpan deadline)
+    internal static async Task<JsonElement> AgreedAsync(HttpClient http, List<NodeProcess> nodes, TimeSpan deadline)
     {
         var until = Stopwatch.GetTimestamp() + (long)(deadline.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < until)
@@ -307,7 +307,7 @@ internal static class ViewsBenchmark
         }
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -417,79 +417,6 @@ internal static class ViewsBenchmark
                 _old = null;
                 _done!.TrySetResult(new Round(down.At, down.Heard, elected, _applied, _seen));
             }
-        }
-    }
-
-    /// <summary>A node of the published app, run as its own process.</summary>
-    private sealed class NodeProcess : IDisposable
-    {
-        private readonly Process _process;
-
-        private NodeProcess(string id, Uri url, Process process) => (Id, Url, _process) = (id, url, process);
-
-        public string Id { get; }
-
-        public Uri Url { get; }
-
-        /// <summary>A bare fan-out server (this benchmark's own <c>fanout-server</c>), with the nodes' server GC.</summary>
-        public static NodeProcess StartBare()
-        {
-            var port = FreePort();
-            var url = new Uri($"http://127.0.0.1:{port}");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(typeof(ViewsBenchmark).Assembly.Location);
-            start.ArgumentList.Add("fanout-server");
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add(url.ToString());
-            start.Environment["DOTNET_gcServer"] = "1";
-            return Launch($"bare-{port}", url, start);
-        }
-
-        private static NodeProcess Launch(string id, Uri url, ProcessStartInfo start)
-        {
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return new NodeProcess(id, url, process);
-        }
-
-        public static NodeProcess Start(string app, string id, string connect)
-        {
-            var port = FreePort();
-            var url = new Uri($"http://127.0.0.1:{port}");
-            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(app)!, RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(app);
-            start.ArgumentList.Add("--urls");
-            start.ArgumentList.Add(url.ToString());
-            start.Environment["ZooKeeper__ConnectString"] = connect;
-            start.Environment["ZooKeeper__Auth"] = TestCredentials.Auth;
-            start.Environment["ZooKeeper__SessionTimeout"] = "00:00:05";
-            start.Environment["Cluster__NodeId"] = id;
-            start.Environment["Cluster__AdvertisedUrl"] = url.ToString().TrimEnd('/');
-            start.Environment["Faults__Enabled"] = "true";
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            return Launch(id, url, start);
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-
-            _process.Dispose();
         }
     }
 }

@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClusterDashboard.Testing;
+using ClusterDashboard.ZooKeeper.Admin;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ClusterDashboard.Bench;
+
+/// <summary>
+/// `soak [minutes]` (60 by default): an hour of churn. Three node processes of the published app on a 3-server
+/// ensemble, the dashboard page open on node-1 in headless Chromium and 100 hub clients spread over the nodes; the
+/// leader is made to resign every second and a fault (pause, partition, crash, leave, latency, one-way partition in
+/// turn, 3 s each, on a node picked in turn) is ordered every 10 s. Every minute it samples each node's resident set,
+/// GC heap, threads and open file descriptors, and each server's client connections and watches (cons, wchs, mntr),
+/// and at the end prints each series' slope over the second half of the run and a verdict: whether anything grows
+/// without bound, and whether sessions or watches are left behind.
+/// </summary>
+internal static class SoakBenchmark
+{
+    private const int HubClients = 100;
+    private static readonly string[] FaultCycle = ["pause", "partition", "crash", "leave", "latency", "partition-oneway"];
+
+    public static async Task<int> RunAsync(int minutes)
+    {
+        var app = Path.Combine(ViewsBenchmark.RepoRoot(), "src", "ClusterDashboard", "bin", "Release", "net10.0", "ClusterDashboard.dll");
+        if (!File.Exists(app) || !File.Exists(MemoryBenchmark.Browser))
+        {
+            Console.Error.WriteLine($"soak: needs {app} (build the solution in Release) and {MemoryBenchmark.Browser}");
+            return 2;
+        }
+
+        await using var zookeeper = await ZooKeeperCluster.StartAsync(3, new ZooKeeperClusterOptions { ForceSync = false });
+        var connect = zookeeper.ConnectString + "/soak-" + Guid.NewGuid().ToString("N")[..8];
+        var nodes = Enumerable.Range(1, 3).Select(i => NodeProcess.Start(app, $"node-{i}", connect)).ToList();
+        var profile = Directory.CreateTempSubdirectory("bench-chromium-").FullName;
+        var hubs = new List<HubConnection>();
+        Process? browser = null;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var stop = new CancellationTokenSource();
+        var counts = new ChurnCounts();
+        try
+        {
+            await ViewsBenchmark.AgreedAsync(http, nodes, TimeSpan.FromSeconds(60));
+            browser = MemoryBenchmark.OpenPage(nodes[0].Url, profile);
+            for (var i = 0; i < HubClients; i++)
+            {
+                var hub = new HubConnectionBuilder().WithUrl(new Uri(nodes[i % nodes.Count].Url, "/hubs/cluster")).WithAutomaticReconnect().Build();
+                hub.On<JsonElement>("LeaderChanged", _ => Interlocked.Increment(ref counts.HubMessages));
+                await hub.StartAsync();
+                hubs.Add(hub);
+            }
+
+            Console.WriteLine($"soak: {minutes} min, 3 nodes, 3 servers, page on node-1, {HubClients} hub clients; a resign every 1 s, a fault every 10 s");
+            var churn = ChurnAsync(http, nodes, counts, stop.Token);
+            var samples = new List<Sample>();
+            var began = Stopwatch.GetTimestamp();
+            for (var minute = 0; minute <= minutes; minute++)
+            {
+                if (minute > 0)
+                {
+                    // On the minute from the start, however long the last sample took.
+                    var due = TimeSpan.FromMinutes(minute) - Stopwatch.GetElapsedTime(began);
+                    await Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero);
+                }
+
+                if (browser.HasExited)
+                {
+                    throw new InvalidOperationException("the browser exited: the page is no longer open");
+                }
+
+                var sample = await SampleAsync(http, nodes, zookeeper, minute);
+                samples.Add(sample);
+                Print(sample, counts, minute == 0);
+            }
+
+            await stop.CancelAsync();
+            await churn;
+            return Verdict(samples, counts) ? 0 : 1;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var hub in hubs)
+            {
+                await hub.DisposeAsync();
+            }
+
+            if (browser is { HasExited: false })
+            {
+                browser.Kill(entireProcessTree: true);
+                await browser.WaitForExitAsync();
+            }
+
+            browser?.Dispose();
+            foreach (var node in nodes)
+            {
+                node.Dispose();
+            }
+
+            Directory.Delete(profile, recursive: true);
+        }
+    }
+
+    private sealed class ChurnCounts
+    {
+        public long Resigns;
+        public long Faults;
+        public long Refused;
+        public long HubMessages;
+    }
+
+    // A resign of whoever leads every second, and every tenth second a fault on the next node in turn. An order the
+    // cluster cannot take right now (no leader between terms, the target still faulted) is counted, not retried.
+    private static async Task ChurnAsync(HttpClient http, List<NodeProcess> nodes, ChurnCounts counts, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var tick = 0;
+        while (await WaitAsync(timer, cancellationToken))
+        {
+            tick++;
+            var via = nodes[tick % nodes.Count];
+            try
+            {
+                if (tick % 10 == 0)
+                {
+                    var target = nodes[tick / 10 % nodes.Count];
+                    var kind = FaultCycle[tick / 10 % FaultCycle.Length];
+                    using var fault = await http.PostAsJsonAsync(new Uri(via.Url, $"/nodes/{target.Id}/faults"), new { kind, durationSeconds = 3 }, cancellationToken);
+                    Interlocked.Increment(ref fault.IsSuccessStatusCode ? ref counts.Faults : ref counts.Refused);
+                    continue;
+                }
+
+                using var leaderAnswer = await http.GetAsync(new Uri(via.Url, "/leader"), cancellationToken);
+                if (!leaderAnswer.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref counts.Refused);
+                    continue;
+                }
+
+                var leader = (await leaderAnswer.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("nodeId").GetString();
+                using var resign = await http.PostAsJsonAsync(new Uri(via.Url, $"/nodes/{leader}/faults"), new { kind = "resign" }, cancellationToken);
+                Interlocked.Increment(ref resign.IsSuccessStatusCode ? ref counts.Resigns : ref counts.Refused);
+            }
+            catch (HttpRequestException)
+            {
+                Interlocked.Increment(ref counts.Refused);
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref counts.Refused);
+            }
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private sealed record Sample(int Minute, IReadOnlyDictionary<string, double> Values);
+
+    private static async Task<Sample> SampleAsync(HttpClient http, List<NodeProcess> nodes, ZooKeeperCluster zookeeper, int minute)
+    {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            values[$"{node.Id} rss MB"] = (node.ResidentBytes() ?? 0) / 1048576.0;
+            values[$"{node.Id} gc heap MB"] = await GcHeapAsync(http, node) / 1048576.0;
+            values[$"{node.Id} threads"] = Directory.GetDirectories($"/proc/{node.ProcessId}/task").Length;
+            values[$"{node.Id} fds"] = Directory.GetFiles($"/proc/{node.ProcessId}/fd").Length;
+        }
+
+        var connections = 0.0;
+        var watches = 0.0;
+        var ephemerals = 0.0;
+        var znodes = 0.0;
+        foreach (var server in zookeeper.Servers)
+        {
+            connections += (await FourLetterWords.ConsAsync(server.Address, TimeSpan.FromSeconds(5))).Count;
+            var wchs = await FourLetterWords.SendAsync(server.Address, "wchs", TimeSpan.FromSeconds(5));
+            watches += double.Parse(wchs.Split('\n').First(l => l.StartsWith("Total watches:", StringComparison.Ordinal))["Total watches:".Length..], CultureInfo.InvariantCulture);
+            var mntr = await FourLetterWords.MntrAsync(server.Address, TimeSpan.FromSeconds(5));
+            // Every server keeps the whole tree, so one server's count is the ensemble's (the largest: one may lag).
+            ephemerals = Math.Max(ephemerals, Number(mntr, "zk_ephemerals_count"));
+            znodes = Math.Max(znodes, Number(mntr, "zk_znode_count"));
+        }
+
+        values["servers: connections"] = connections;
+        values["servers: watches"] = watches;
+        values["servers: ephemerals"] = ephemerals;
+        values["servers: znodes"] = znodes;
+        return new Sample(minute, values);
+    }
+
+    private static double Number(IReadOnlyDictionary<string, string> mntr, string key) =>
+        mntr.TryGetValue(key, out var text) && double.TryParse(text, CultureInfo.InvariantCulture, out var value) ? value : 0;
+
+    private static async Task<double> GcHeapAsync(HttpClient http, NodeProcess node)
+    {
+        try
+        {
+            var metrics = await http.GetStringAsync(new Uri(node.Url, "/metrics"));
+            return metrics.Split('\n')
+                .Where(l => l.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
+                .Sum(l => double.Parse(l.Split(' ').Last(), CultureInfo.InvariantCulture));
+        }
+        catch (HttpRequestException)
+        {
+            return double.NaN;
+        }
+    }
+
+    // One line a minute: per node "rss MB / GC heap MB / threads / fds", then the servers' totals.
+    private static void Print(Sample sample, ChurnCounts counts, bool header)
+    {
+        var nodes = sample.Values.Keys.Where(k => k.EndsWith(" rss MB", StringComparison.Ordinal)).Select(k => k[..^" rss MB".Length]).ToList();
+        if (header)
+        {
+            Console.WriteLine($"{"min",4} | {string.Join(" | ", nodes.Select(n => $"{n + " rss/heap/thr/fd",-26}"))} | conns watches znodes ephem | resigns faults refused");
+        }
+
+        string Node(string n) => $"{sample.Values[n + " rss MB"],6:F1} {sample.Values[n + " gc heap MB"],6:F1} {sample.Values[n + " threads"],4:F0} {sample.Values[n + " fds"],5:F0}   ";
+        Console.WriteLine(
+            $"{sample.Minute,4} | {string.Join(" | ", nodes.Select(Node))} | {sample.Values["servers: connections"],5:F0} {sample.Values["servers: watches"],7:F0} {sample.Values["servers: znodes"],6:F0} {sample.Values["servers: ephemerals"],5:F0} | {counts.Resigns,7} {counts.Faults,6} {counts.Refused,7}");
+    }
+
+    // A series "grows" when its least-squares slope over the second half of the run (the first half holds the warm-up:
+    // JIT, caches, pools filling) would add more than its allowance in an hour: a twentieth of its level, and at least
+    // a floor below which a change is noise (a thread pool thread, a GC's worth of heap).
+    private static bool Verdict(List<Sample> samples, ChurnCounts counts)
+    {
+        var tail = samples.Skip(samples.Count / 2).ToList();
+        Console.WriteLine($"churn: {counts.Resigns} resigns, {counts.Faults} faults, {counts.Refused} orders refused (no leader between terms, a target still faulted), {counts.HubMessages} hub leader messages");
+        if (tail.Count < 3)
+        {
+            Console.WriteLine("verdict: none; a slope needs three samples in the second half (run 4 minutes or more)");
+            return true;
+        }
+
+        Console.WriteLine($"{"series",-24} {"first",9} {"last",9} {"slope/h",9}  verdict (over minutes {tail[0].Minute}..{tail[^1].Minute})");
+        var healthy = true;
+        foreach (var key in samples[0].Values.Keys)
+        {
+            var slope = Slope(tail.Select(s => (double)s.Minute).ToList(), tail.Select(s => s.Values[key]).ToList()) * 60;
+            var level = tail.Average(s => s.Values[key]);
+            var floor = key.EndsWith("MB", StringComparison.Ordinal) ? 5 : key.EndsWith("threads", StringComparison.Ordinal) ? 3 : key.Contains("servers", StringComparison.Ordinal) ? 2 : 5;
+            var grows = slope > Math.Max(level / 20, floor);
+            healthy &= !grows;
+            Console.WriteLine($"{key,-24} {samples[0].Values[key],9:F1} {samples[^1].Values[key],9:F1} {slope,9:F2}  {(grows ? "GROWS" : "steady")}");
+        }
+
+        Console.WriteLine(healthy ? "verdict: nothing grows without bound; no session or watch is left behind" : "verdict: something grows (see GROWS above)");
+        return healthy;
+    }
+
+    private static double Slope(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        var mx = x.Average();
+        var my = y.Average();
+        var den = x.Select(v => (v - mx) * (v - mx)).Sum();
+        return den == 0 ? 0 : x.Zip(y, (a, b) => (a - mx) * (b - my)).Sum() / den;
+    }
+}
