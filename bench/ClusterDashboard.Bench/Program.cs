@@ -4,11 +4,11 @@ using ClusterDashboard.Testing;
 
 // Benchmarks that print figures beside a baseline measured in the same run: `client` (our ZooKeeper client against
 // the official Java client; `client-tls` the same over TLS) and `election` (our election against Curator's
-// LeaderLatch). Each run starts its own ZooKeeper server on loopback. The second argument scales the run (client:
-// seconds per row; election: rounds x N/10); for election a third picks workloads (a comma list of graceful, crash,
-// herd; all by default). `chaos` runs the fault campaign (ChaosCommand); `views` times every node's REST, stream and
-// hub after a resign (ViewsBenchmark); `memory` a node's resident set under GC configurations (MemoryBenchmark);
-// `soak` an hour of churn (SoakBenchmark).
+// LeaderLatch, and kazoo's Election). Each run starts its own ZooKeeper server on loopback. The second argument
+// scales the run (client: seconds per row; election: rounds x N/10); for election a third picks workloads (a comma
+// list of graceful, crash, herd; all by default). `chaos` runs the fault campaign (ChaosCommand); `views` times every
+// node's REST, stream and hub after a resign (ViewsBenchmark); `memory` a node's resident set under GC configurations
+// (MemoryBenchmark); `soak` an hour of churn (SoakBenchmark).
 var command = args.FirstOrDefault() ?? "client";
 if (command == "views")
 {
