@@ -76,7 +76,7 @@ internal static class MemoryBenchmark
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             await ViewsBenchmark.AgreedAsync(http, nodes, TimeSpan.FromSeconds(60));
-            browser = OpenPage(nodes[0].Url, profile);
+            browser = await OpenPageAsync(http, nodes[0].Url, profile);
             for (var i = 0; i < HubClients; i++)
             {
                 var hub = new HubConnectionBuilder().WithUrl(new Uri(nodes[0].Url, "/hubs/cluster")).Build();
@@ -128,8 +128,35 @@ internal static class MemoryBenchmark
         }
     }
 
-    // A headless Chromium holding the page open, as a browser tab would: its Blazor circuit and its hub stay connected.
-    internal static Process OpenPage(Uri url, string profile)
+    /// <summary>How many Blazor circuits (open pages) the node has connected to a browser, from its own metrics.</summary>
+    internal static async Task<int> ConnectedPagesAsync(HttpClient http, Uri node)
+    {
+        var metrics = await http.GetStringAsync(new Uri(node, "/metrics"));
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("aspnetcore_components_circuit_connected{", StringComparison.Ordinal));
+        return line is null ? 0 : (int)double.Parse(line.Split(' ').Last(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Opens the page and waits until the node says its circuit is connected: a browser that shows an error
+    /// page, or never gets the circuit up, would otherwise count as "the page open".</summary>
+    internal static async Task<Process> OpenPageAsync(HttpClient http, Uri url, string profile)
+    {
+        var browser = OpenPage(url, profile);
+        var until = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
+        while (await ConnectedPagesAsync(http, url) < 1)
+        {
+            if (browser.HasExited || Stopwatch.GetTimestamp() > until)
+            {
+                throw new InvalidOperationException($"the page at {url} did not connect its circuit within 30 s");
+            }
+
+            await Task.Delay(200);
+        }
+
+        return browser;
+    }
+
+    // A headless Chromium holding the page open, as a browser tab would: its Blazor circuit stays connected.
+    private static Process OpenPage(Uri url, string profile)
     {
         var start = new ProcessStartInfo(Browser) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", $"--user-data-dir={profile}", "--remote-debugging-port=0", url.ToString() })

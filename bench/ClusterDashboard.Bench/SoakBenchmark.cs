@@ -20,7 +20,16 @@ namespace ClusterDashboard.Bench;
 internal static class SoakBenchmark
 {
     private const int HubClients = 100;
-    private static readonly string[] FaultCycle = ["pause", "partition", "crash", "leave", "latency", "partition-oneway"];
+    // Each with what its kind needs; the orders carry exactly the API's fields.
+    private static readonly object[] FaultCycle =
+    [
+        new { kind = "pause", durationSeconds = 3 },
+        new { kind = "partition", durationSeconds = 3 },
+        new { kind = "crash", durationSeconds = 3 },
+        new { kind = "leave", durationSeconds = 3 },
+        new { kind = "latency", latencyMs = 200, jitterMs = 50, durationSeconds = 3 },
+        new { kind = "partition-oneway", direction = "upstream", durationSeconds = 3 },
+    ];
 
     public static async Task<int> RunAsync(int minutes)
     {
@@ -43,7 +52,7 @@ internal static class SoakBenchmark
         try
         {
             await ViewsBenchmark.AgreedAsync(http, nodes, TimeSpan.FromSeconds(60));
-            browser = MemoryBenchmark.OpenPage(nodes[0].Url, profile);
+            browser = await MemoryBenchmark.OpenPageAsync(http, nodes[0].Url, profile);
             for (var i = 0; i < HubClients; i++)
             {
                 var hub = new HubConnectionBuilder().WithUrl(new Uri(nodes[i % nodes.Count].Url, "/hubs/cluster")).WithAutomaticReconnect().Build();
@@ -68,6 +77,13 @@ internal static class SoakBenchmark
                 if (browser.HasExited)
                 {
                     throw new InvalidOperationException("the browser exited: the page is no longer open");
+                }
+
+                if (churn.IsCompleted)
+                {
+                    // Churn ends only when told to: ended early, it failed, and the rest would be an idle cluster.
+                    await churn;
+                    throw new InvalidOperationException("the churn stopped before the soak did");
                 }
 
                 var sample = await SampleAsync(http, nodes, zookeeper, minute);
@@ -105,14 +121,23 @@ internal static class SoakBenchmark
 
     private sealed class ChurnCounts
     {
+        public long Ticks;
         public long Resigns;
         public long Faults;
+
+        /// <summary>Orders the cluster could not take then: no leader between terms, a target still faulted (409,
+        /// 503), or no answer from a node being faulted.</summary>
         public long Refused;
+
+        /// <summary>Orders the API rejected as malformed (400, 422): the soak's own mistake, which fails the run.</summary>
+        public long Rejected;
+
         public long HubMessages;
     }
 
-    // A resign of whoever leads every second, and every tenth second a fault on the next node in turn. An order the
-    // cluster cannot take right now (no leader between terms, the target still faulted) is counted, not retried.
+    // A resign of whoever leads every second, and every tenth second a fault. Kinds and targets turn independently
+    // (six kinds against three nodes, the target moving on once per round of kinds), so every node meets every kind.
+    // An order the cluster cannot take right now is counted, not retried.
     private static async Task ChurnAsync(HttpClient http, List<NodeProcess> nodes, ChurnCounts counts, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
@@ -120,15 +145,16 @@ internal static class SoakBenchmark
         while (await WaitAsync(timer, cancellationToken))
         {
             tick++;
+            Interlocked.Increment(ref counts.Ticks);
             var via = nodes[tick % nodes.Count];
             try
             {
                 if (tick % 10 == 0)
                 {
-                    var target = nodes[tick / 10 % nodes.Count];
-                    var kind = FaultCycle[tick / 10 % FaultCycle.Length];
-                    using var fault = await http.PostAsJsonAsync(new Uri(via.Url, $"/nodes/{target.Id}/faults"), new { kind, durationSeconds = 3 }, cancellationToken);
-                    Interlocked.Increment(ref fault.IsSuccessStatusCode ? ref counts.Faults : ref counts.Refused);
+                    var round = tick / 10;
+                    var target = nodes[(round + (round / FaultCycle.Length)) % nodes.Count];
+                    using var fault = await http.PostAsJsonAsync(new Uri(via.Url, $"/nodes/{target.Id}/faults"), FaultCycle[round % FaultCycle.Length], cancellationToken);
+                    Count(fault, ref counts.Faults, counts);
                     continue;
                 }
 
@@ -141,16 +167,34 @@ internal static class SoakBenchmark
 
                 var leader = (await leaderAnswer.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("nodeId").GetString();
                 using var resign = await http.PostAsJsonAsync(new Uri(via.Url, $"/nodes/{leader}/faults"), new { kind = "resign" }, cancellationToken);
-                Interlocked.Increment(ref resign.IsSuccessStatusCode ? ref counts.Resigns : ref counts.Refused);
+                Count(resign, ref counts.Resigns, counts);
             }
-            catch (HttpRequestException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // A node under a fault may not answer in time; the next tick asks another.
                 Interlocked.Increment(ref counts.Refused);
             }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                Interlocked.Increment(ref counts.Refused);
-            }
+        }
+    }
+
+    private static void Count(HttpResponseMessage answer, ref long done, ChurnCounts counts)
+    {
+        if (answer.IsSuccessStatusCode)
+        {
+            Interlocked.Increment(ref done);
+        }
+        else if (answer.StatusCode is System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.UnprocessableEntity)
+        {
+            Interlocked.Increment(ref counts.Rejected);
+            Console.Error.WriteLine($"soak: an order was rejected as malformed: {(int)answer.StatusCode}");
+        }
+        else
+        {
+            Interlocked.Increment(ref counts.Refused);
         }
     }
 
@@ -173,7 +217,7 @@ internal static class SoakBenchmark
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
-            values[$"{node.Id} rss MB"] = (node.ResidentBytes() ?? 0) / 1048576.0;
+            values[$"{node.Id} rss MB"] = (node.ResidentBytes() ?? double.NaN) / 1048576.0;
             values[$"{node.Id} gc heap MB"] = await GcHeapAsync(http, node) / 1048576.0;
             values[$"{node.Id} threads"] = Directory.GetDirectories($"/proc/{node.ProcessId}/task").Length;
             values[$"{node.Id} fds"] = Directory.GetFiles($"/proc/{node.ProcessId}/fd").Length;
@@ -192,6 +236,15 @@ internal static class SoakBenchmark
             // Every server keeps the whole tree, so one server's count is the ensemble's (the largest: one may lag).
             ephemerals = Math.Max(ephemerals, Number(mntr, "zk_ephemerals_count"));
             znodes = Math.Max(znodes, Number(mntr, "zk_znode_count"));
+        }
+
+        try
+        {
+            values["node-1 pages"] = await MemoryBenchmark.ConnectedPagesAsync(http, nodes[0].Url);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            values["node-1 pages"] = double.NaN;
         }
 
         values["servers: connections"] = connections;
@@ -213,7 +266,7 @@ internal static class SoakBenchmark
                 .Where(l => l.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
                 .Sum(l => double.Parse(l.Split(' ').Last(), CultureInfo.InvariantCulture));
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             return double.NaN;
         }
@@ -225,12 +278,12 @@ internal static class SoakBenchmark
         var nodes = sample.Values.Keys.Where(k => k.EndsWith(" rss MB", StringComparison.Ordinal)).Select(k => k[..^" rss MB".Length]).ToList();
         if (header)
         {
-            Console.WriteLine($"{"min",4} | {string.Join(" | ", nodes.Select(n => $"{n + " rss/heap/thr/fd",-26}"))} | conns watches znodes ephem | resigns faults refused");
+            Console.WriteLine($"{"min",4} | {string.Join(" | ", nodes.Select(n => $"{n + " rss/heap/thr/fd",-26}"))} | pages | conns watches znodes ephem | resigns faults refused");
         }
 
         string Node(string n) => $"{sample.Values[n + " rss MB"],6:F1} {sample.Values[n + " gc heap MB"],6:F1} {sample.Values[n + " threads"],4:F0} {sample.Values[n + " fds"],5:F0}   ";
         Console.WriteLine(
-            $"{sample.Minute,4} | {string.Join(" | ", nodes.Select(Node))} | {sample.Values["servers: connections"],5:F0} {sample.Values["servers: watches"],7:F0} {sample.Values["servers: znodes"],6:F0} {sample.Values["servers: ephemerals"],5:F0} | {counts.Resigns,7} {counts.Faults,6} {counts.Refused,7}");
+            $"{sample.Minute,4} | {string.Join(" | ", nodes.Select(Node))} | {sample.Values["node-1 pages"],5:F0} | {sample.Values["servers: connections"],5:F0} {sample.Values["servers: watches"],7:F0} {sample.Values["servers: znodes"],6:F0} {sample.Values["servers: ephemerals"],5:F0} | {counts.Resigns,7} {counts.Faults,6} {counts.Refused,7}");
     }
 
     // A series "grows" when its least-squares slope over the second half of the run (the first half holds the warm-up:
@@ -239,26 +292,50 @@ internal static class SoakBenchmark
     private static bool Verdict(List<Sample> samples, ChurnCounts counts)
     {
         var tail = samples.Skip(samples.Count / 2).ToList();
-        Console.WriteLine($"churn: {counts.Resigns} resigns, {counts.Faults} faults, {counts.Refused} orders refused (no leader between terms, a target still faulted), {counts.HubMessages} hub leader messages");
+        Console.WriteLine($"churn: {counts.Resigns} resigns and {counts.Faults} faults in {counts.Ticks} s; {counts.Refused} orders the cluster could not take then (no leader between terms, a target still faulted), {counts.Rejected} rejected as malformed; {counts.HubMessages} hub leader messages");
+        var healthy = true;
+        // Churn that mostly did not happen proves nothing about churn.
+        var ordered = counts.Resigns + counts.Faults;
+        if (counts.Rejected > 0 || ordered < counts.Ticks / 2)
+        {
+            Console.WriteLine($"verdict: the churn did not run as planned ({ordered} of {counts.Ticks} orders carried out, {counts.Rejected} malformed)");
+            healthy = false;
+        }
+
+        var unseen = samples.Where(s => !(s.Values["node-1 pages"] >= 1)).Select(s => s.Minute).ToList();
+        if (unseen.Count > 0)
+        {
+            Console.WriteLine($"verdict: the page was not connected at minute(s) {string.Join(", ", unseen)}");
+            healthy = false;
+        }
+
         if (tail.Count < 3)
         {
             Console.WriteLine("verdict: none; a slope needs three samples in the second half (run 4 minutes or more)");
-            return true;
+            return false;
         }
 
         Console.WriteLine($"{"series",-24} {"first",9} {"last",9} {"slope/h",9}  verdict (over minutes {tail[0].Minute}..{tail[^1].Minute})");
-        var healthy = true;
         foreach (var key in samples[0].Values.Keys)
         {
+            var series = samples.Select(s => s.Values[key]).ToList();
+            if (series.Any(double.IsNaN))
+            {
+                // A sample that could not be taken (a node not answering its metrics) leaves the series unjudged.
+                Console.WriteLine($"{key,-24} {"",9} {"",9} {"",9}  MISSING samples");
+                healthy = false;
+                continue;
+            }
+
             var slope = Slope(tail.Select(s => (double)s.Minute).ToList(), tail.Select(s => s.Values[key]).ToList()) * 60;
             var level = tail.Average(s => s.Values[key]);
             var floor = key.EndsWith("MB", StringComparison.Ordinal) ? 5 : key.EndsWith("threads", StringComparison.Ordinal) ? 3 : key.Contains("servers", StringComparison.Ordinal) ? 2 : 5;
             var grows = slope > Math.Max(level / 20, floor);
             healthy &= !grows;
-            Console.WriteLine($"{key,-24} {samples[0].Values[key],9:F1} {samples[^1].Values[key],9:F1} {slope,9:F2}  {(grows ? "GROWS" : "steady")}");
+            Console.WriteLine($"{key,-24} {series[0],9:F1} {series[^1],9:F1} {slope,9:F2}  {(grows ? "GROWS" : "steady")}");
         }
 
-        Console.WriteLine(healthy ? "verdict: nothing grows without bound; no session or watch is left behind" : "verdict: something grows (see GROWS above)");
+        Console.WriteLine(healthy ? "verdict: nothing grows without bound; no session or watch is left behind" : "verdict: FAILED (see above)");
         return healthy;
     }
 

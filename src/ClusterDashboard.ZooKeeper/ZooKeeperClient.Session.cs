@@ -83,7 +83,7 @@ public sealed partial class ZooKeeperClient
             }
             catch (Exception e)
             {
-                _logger.ConnectionFailed(LogHex.Of(_sessionId), Format(server), e.Message);
+                _logger.ConnectionFailed(LogHex.Of(_sessionId), Format(server), FailureReason.Of(e));
             }
 
             if (IsFinal)
@@ -136,7 +136,7 @@ public sealed partial class ZooKeeperClient
                     throw reason;
                 }
 
-                _logger.ConnectionLost(LogHex.Of(_sessionId), Format(server), LogHex.Of(LastZxidSeen), reason.Message);
+                _logger.ConnectionLost(LogHex.Of(_sessionId), Format(server), LogHex.Of(LastZxidSeen), FailureReason.Of(reason));
             }
         }
         finally

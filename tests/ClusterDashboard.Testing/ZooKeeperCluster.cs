@@ -25,9 +25,6 @@ public sealed class ZooKeeperCluster : IAsyncDisposable
     /// <summary>Where a client connects: the secure ports of a TLS-only cluster, else the plain ones.</summary>
     public string ConnectString => string.Join(',', Servers.Select(s => s.Address));
 
-    /// <summary>The secure ports (<see cref="ClientTls.Also"/> or <see cref="ClientTls.Only"/>).</summary>
-    public string SecureConnectString => string.Join(',', Servers.Select(s => s.SecureAddress ?? throw new InvalidOperationException("This cluster has no secure port.")));
-
     /// <summary>The CA and stores the servers' TLS runs on; null without TLS.</summary>
     public TestCertificates? Certificates { get; }
 

@@ -21,7 +21,7 @@ public sealed class ZooKeeperClusterOptions
 
     public IReadOnlyList<string> ExtraConfig { get; init; } = [];
 
-    /// <summary>Whether the servers also, or only, accept clients over TLS (<see cref="TestCertificates"/>).</summary>
+    /// <summary>Whether the servers accept clients over TLS only (<see cref="TestCertificates"/>).</summary>
     public ClientTls Tls { get; init; } = ClientTls.None;
 }
 
@@ -29,9 +29,6 @@ public enum ClientTls
 {
     /// <summary>A plain clientPort only.</summary>
     None,
-
-    /// <summary>A plain clientPort and a secureClientPort beside it.</summary>
-    Also,
 
     /// <summary>A secureClientPort only, as production ensembles that refuse plain clients run: every client, the
     /// tests' four-letter words included, speaks TLS with a certificate the servers' CA signed.</summary>

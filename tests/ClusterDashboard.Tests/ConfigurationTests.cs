@@ -41,7 +41,13 @@ public sealed class ConfigurationTests
     }
 
     [Theory]
-    [InlineData("CaFile=/nonexistent/ca.pem", "ZooKeeper:Tls:CaFile or ClientCertificateFile is set but ZooKeeper:Tls:Enabled is not true")]
+    [InlineData("CaFile=/nonexistent/ca.pem", "ZooKeeper:Tls:CaFile is set but ZooKeeper:Tls:Enabled is not true")]
+    [InlineData("ServerName=zk.example.com;ClientCertificatePassword=wrong-horse-battery", "ZooKeeper:Tls:ClientCertificatePassword, ZooKeeper:Tls:ServerName are set but ZooKeeper:Tls:Enabled is not true")]
+    [InlineData("Enabled=true;ClientCertificatePassword=wrong-horse-battery", "ZooKeeper:Tls:ClientCertificatePassword is set without ZooKeeper:Tls:ClientCertificateFile")]
+    [InlineData("Enabled=true;CaPassword=wrong-horse-battery", "ZooKeeper:Tls:CaPassword is set without ZooKeeper:Tls:CaFile")]
+    [InlineData("Enabled=true;CaFile={certificate-only.pem};CaPassword=wrong-horse-battery", "ZooKeeper:Tls:CaPassword is set but ZooKeeper:Tls:CaFile ({certificate-only.pem}) is PEM")]
+    [InlineData("Enabled=true;CaFile={client.p12};CaPassword=wrong-horse-battery", "ZooKeeper:Tls:CaFile ({client.p12}) is neither PEM certificates nor a PKCS12 file ZooKeeper:Tls:CaPassword opens")]
+    [InlineData("Enabled=true;ClientCertificateFile={client.p12};ClientCertificatePassword=right-horse-battery;ClientKeyFile={certificate-only.pem}", "ZooKeeper:Tls:ClientKeyFile is set but ZooKeeper:Tls:ClientCertificateFile ({client.p12}) is PKCS12")]
     [InlineData("Enabled=true;CaFile=/nonexistent/ca.pem", "ZooKeeper:Tls:CaFile (/nonexistent/ca.pem) cannot be read")]
     [InlineData("Enabled=true;CaFile={junk}", "is neither PEM certificates nor a PKCS12 file ZooKeeper:Tls:CaPassword opens")]
     [InlineData("Enabled=true;ClientCertificateFile={certificate-only.pem}", "ZooKeeper:Tls:ClientCertificateFile ({certificate-only.pem}) could not be read with its key")]

@@ -14,6 +14,9 @@ public sealed class TlsTests(TlsZooKeeperFixture zookeeper) : IClassFixture<TlsZ
 {
     private static readonly TimeSpan Refusal = TimeSpan.FromSeconds(4);
 
+    // A dial that should succeed or fail must do so well within this; a hang fails the test instead of stalling it.
+    private static readonly TimeSpan DialBound = TimeSpan.FromSeconds(15);
+
     private DnsEndPoint Server => new("127.0.0.1", zookeeper.Cluster.Servers[0].SecurePort!.Value);
 
     [Fact]
@@ -53,7 +56,7 @@ public sealed class TlsTests(TlsZooKeeperFixture zookeeper) : IClassFixture<TlsZ
         using var otherCa = SelfSignedAuthority("CN=Someone else's CA");
         var dial = ZooKeeperDialers.Tls(new ZooKeeperTlsOptions { TrustedAuthorities = [otherCa], ClientCertificate = zookeeper.Certificates.ClientCertificate });
 
-        await Assert.ThrowsAsync<AuthenticationException>(async () => await dial(Server, CancellationToken.None));
+        await Assert.ThrowsAsync<AuthenticationException>(() => DialAsync(dial, Server));
         // The client keeps trying, and never has a session with a server it cannot trust.
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ConnectWithinAsync(new ZooKeeperTlsOptions { TrustedAuthorities = [otherCa], ClientCertificate = zookeeper.Certificates.ClientCertificate }));
     }
@@ -68,36 +71,80 @@ public sealed class TlsTests(TlsZooKeeperFixture zookeeper) : IClassFixture<TlsZ
             ServerName = "zookeeper.example.com",
         });
 
-        await Assert.ThrowsAsync<AuthenticationException>(async () => await dial(Server, CancellationToken.None));
+        await Assert.ThrowsAsync<AuthenticationException>(() => DialAsync(dial, Server));
         // The server's certificate names 127.0.0.1 and localhost: either, given as the name, is accepted.
-        await using var byName = await ZooKeeperDialers.Tls(new ZooKeeperTlsOptions
-        {
-            TrustedAuthorities = zookeeper.Certificates.Authorities,
-            ClientCertificate = zookeeper.Certificates.ClientCertificate,
-            ServerName = "localhost",
-        })(Server, CancellationToken.None);
+        await using var byName = await DialAsync(
+            ZooKeeperDialers.Tls(new ZooKeeperTlsOptions
+            {
+                TrustedAuthorities = zookeeper.Certificates.Authorities,
+                ClientCertificate = zookeeper.Certificates.ClientCertificate,
+                ServerName = "localhost",
+            }),
+            Server);
+    }
+
+    [Fact]
+    public async Task Without_a_name_given_the_certificate_must_name_the_host_of_the_connect_string()
+    {
+        // The connect string says zookeeper.example.com, whose bytes go to the real server on 127.0.0.1: the name the
+        // certificate is checked against must be the one the client was told to reach, not where the bytes went.
+        var port = Server.Port;
+        ZooKeeperDialer toLoopback = (_, ct) => ZooKeeperDialers.Tcp(new DnsEndPoint("127.0.0.1", port), ct);
+        var dial = ZooKeeperDialers.Tls(zookeeper.Certificates.ClientOptions(), toLoopback);
+
+        await Assert.ThrowsAsync<AuthenticationException>(() => DialAsync(dial, new DnsEndPoint("zookeeper.example.com", port)));
+        await using var named = await DialAsync(dial, new DnsEndPoint("localhost", port));
+    }
+
+    [Fact]
+    public async Task Without_authorities_given_only_the_system_store_is_trusted_and_it_does_not_know_a_private_CA()
+    {
+        var dial = ZooKeeperDialers.Tls(new ZooKeeperTlsOptions { ClientCertificate = zookeeper.Certificates.ClientCertificate });
+
+        await Assert.ThrowsAsync<AuthenticationException>(() => DialAsync(dial, Server));
     }
 
     [Fact]
     public async Task Without_a_client_certificate_a_server_that_needs_one_gives_no_session()
     {
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ConnectWithinAsync(zookeeper.Certificates.ClientOptions(presentCertificate: false)));
+        using var logs = new CapturedLogs(Microsoft.Extensions.Logging.LogLevel.Information);
+        using (var deadline = new CancellationTokenSource(Refusal))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                ZooKeeperClient.ConnectAsync(Options(zookeeper.Certificates.ClientOptions(presentCertificate: false)), logs.Factory(), cancellationToken: deadline.Token));
+        }
 
-        await using var zk = await ConnectWithinAsync(zookeeper.Certificates.ClientOptions(presentCertificate: true));
+        // The log says why, down to the handshake's own reason (.NET's outer message is "see inner exception").
+        Assert.Contains(logs.Lines, l => l.Contains("failed", StringComparison.Ordinal) && l.Contains(" → ", StringComparison.Ordinal));
+
+        await using var zk = await ConnectWithinAsync(zookeeper.Certificates.ClientOptions(presentCertificate: true), DialBound);
         Assert.Equal(ConnectionState.Connected, zk.State);
     }
 
     [Fact]
-    public async Task A_handshake_the_server_never_answers_costs_one_connect_attempt_not_the_session()
+    public async Task A_handshake_the_server_never_answers_ends_with_the_dial_and_the_client_moves_to_the_next_server()
     {
-        // A listener that accepts and then says nothing: the TLS dial must end with the attempt's deadline.
+        // A listener that accepts and then says nothing, first in the connect string: the TLS dial must end with the
+        // attempt's deadline, and the client go on to the real server within its session timeout.
         using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         silent.Start();
         var port = ((IPEndPoint)silent.LocalEndpoint).Port;
         var dial = ZooKeeperDialers.Tls(zookeeper.Certificates.ClientOptions());
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await dial(new DnsEndPoint("127.0.0.1", port), deadline.Token));
+        }
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await dial(new DnsEndPoint("127.0.0.1", port), deadline.Token));
+        var options = new ZooKeeperClientOptions
+        {
+            ConnectString = $"127.0.0.1:{port},{zookeeper.ConnectString}",
+            ShuffleServers = false,
+            SessionTimeout = TimeSpan.FromSeconds(6),
+            Dialer = dial,
+        };
+        await using var zk = await ZooKeeperClient.ConnectAsync(options).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(zookeeper.ConnectString, zk.ConnectedServer);
     }
 
     private ZooKeeperClientOptions Options(ZooKeeperTlsOptions tls) => new()
@@ -107,10 +154,16 @@ public sealed class TlsTests(TlsZooKeeperFixture zookeeper) : IClassFixture<TlsZ
         Dialer = ZooKeeperDialers.Tls(tls),
     };
 
-    private async Task<ZooKeeperClient> ConnectWithinAsync(ZooKeeperTlsOptions tls)
+    private async Task<ZooKeeperClient> ConnectWithinAsync(ZooKeeperTlsOptions tls, TimeSpan? within = null)
     {
-        using var within = new CancellationTokenSource(Refusal);
-        return await ZooKeeperClient.ConnectAsync(Options(tls), cancellationToken: within.Token);
+        using var deadline = new CancellationTokenSource(within ?? Refusal);
+        return await ZooKeeperClient.ConnectAsync(Options(tls), cancellationToken: deadline.Token);
+    }
+
+    private static async Task<Stream> DialAsync(ZooKeeperDialer dial, DnsEndPoint server)
+    {
+        using var deadline = new CancellationTokenSource(DialBound);
+        return await dial(server, deadline.Token);
     }
 
     private static X509Certificate2 SelfSignedAuthority(string name)

@@ -111,6 +111,8 @@ internal sealed class FrameConnection : IAsyncDisposable
             }
         }
 
+        // Any other stream (TLS over a socket, a test's link) ends its pending reads when disposed: an SslStream
+        // disposes the socket under it.
         _stream.Dispose();
     }
 

@@ -62,6 +62,8 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<ClusterMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ClusterMetrics.MeterName, ZooKeeper.ZooKeeperClientOptions.MeterName)
+            // Blazor's own: open circuits (pages), their connections and durations.
+            .AddMeter("Microsoft.AspNetCore.Components.Server.Circuits")
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());

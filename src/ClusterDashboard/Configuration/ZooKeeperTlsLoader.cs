@@ -5,8 +5,8 @@ using ClusterDashboard.ZooKeeper;
 namespace ClusterDashboard.Configuration;
 
 /// <summary>Turns <see cref="ZooKeeperTlsSettings"/> into the client's <see cref="ZooKeeperTlsOptions"/>, reading the
-/// certificate files once. Every failure is an <see cref="InvalidOperationException"/> naming the setting, never what
-/// a password holds.</summary>
+/// certificate files (the start-up check reads them too, and drops what it read). Every failure is an
+/// <see cref="InvalidOperationException"/> naming the setting, never what a password holds.</summary>
 internal static class ZooKeeperTlsLoader
 {
     private const string Prefix = "ZooKeeper:Tls:";
@@ -18,6 +18,11 @@ internal static class ZooKeeperTlsLoader
             return null;
         }
 
+        // A setting that would be dropped is refused: each of these means the operator expects something (a trust
+        // store, a client certificate) that would silently not happen.
+        Orphan(settings.CaPassword, settings.CaFile, "CaPassword", "CaFile");
+        Orphan(settings.ClientKeyFile, settings.ClientCertificateFile, "ClientKeyFile", "ClientCertificateFile");
+        Orphan(settings.ClientCertificatePassword, settings.ClientCertificateFile, "ClientCertificatePassword", "ClientCertificateFile");
         return new ZooKeeperTlsOptions
         {
             TrustedAuthorities = settings.CaFile is { Length: > 0 } ca ? Authorities(ca, settings.CaPassword) : [],
@@ -38,7 +43,15 @@ internal static class ZooKeeperTlsLoader
 
         try
         {
-            Load(settings);
+            if (Load(settings) is { } loaded)
+            {
+                loaded.ClientCertificate?.Dispose();
+                foreach (var authority in loaded.TrustedAuthorities)
+                {
+                    authority.Dispose();
+                }
+            }
+
             return [];
         }
         catch (InvalidOperationException e)
@@ -47,12 +60,26 @@ internal static class ZooKeeperTlsLoader
         }
     }
 
-    // Settings given without Enabled would look like TLS is on while every byte goes in the clear.
+    // Any TLS setting without Enabled would look like TLS is on while every byte, the digest credentials among them,
+    // goes in the clear.
     private static IEnumerable<string> Unused(ZooKeeperTlsSettings settings)
     {
-        if (!string.IsNullOrEmpty(settings.CaFile) || !string.IsNullOrEmpty(settings.ClientCertificateFile) || !string.IsNullOrEmpty(settings.ClientKeyFile))
+        var given = new[]
         {
-            yield return $"{Prefix}CaFile or ClientCertificateFile is set but {Prefix}Enabled is not true: the connection would not use TLS. Set {Prefix}Enabled=true, or remove them.";
+            ("CaFile", settings.CaFile), ("CaPassword", settings.CaPassword), ("ClientCertificateFile", settings.ClientCertificateFile),
+            ("ClientKeyFile", settings.ClientKeyFile), ("ClientCertificatePassword", settings.ClientCertificatePassword), ("ServerName", settings.ServerName),
+        }.Where(s => !string.IsNullOrEmpty(s.Item2)).Select(s => Prefix + s.Item1).ToList();
+        if (given.Count > 0)
+        {
+            yield return $"{string.Join(", ", given)} {(given.Count == 1 ? "is" : "are")} set but {Prefix}Enabled is not true: the connection would not use TLS. Set {Prefix}Enabled=true, or remove them.";
+        }
+    }
+
+    private static void Orphan(string? value, string? needs, string name, string needsName)
+    {
+        if (!string.IsNullOrEmpty(value) && string.IsNullOrEmpty(needs))
+        {
+            throw new InvalidOperationException($"{Prefix}{name} is set without {Prefix}{needsName}, so it would not be used: set {Prefix}{needsName}, or remove it.");
         }
     }
 
@@ -65,6 +92,11 @@ internal static class ZooKeeperTlsLoader
         {
             if (IsPem(bytes))
             {
+                if (!string.IsNullOrEmpty(password))
+                {
+                    throw new InvalidOperationException($"{Prefix}CaPassword is set but {setting} ({path}) is PEM, which has none: remove it, or give the PKCS12 trust store it belongs to.");
+                }
+
                 authorities.ImportFromPemFile(path);
             }
             else
@@ -102,6 +134,11 @@ internal static class ZooKeeperTlsLoader
             }
             else
             {
+                if (!string.IsNullOrEmpty(keyPath))
+                {
+                    throw new InvalidOperationException($"{Prefix}ClientKeyFile is set but {setting} ({path}) is PKCS12, which holds its own key: remove it, or give the PEM certificate it belongs to.");
+                }
+
                 certificate = X509CertificateLoader.LoadPkcs12(bytes, password);
             }
         }

@@ -22,8 +22,10 @@ internal static class ConsoleLogFormats
         {
             var section = configuration.GetSection(FormatterOptions);
             options.IncludeScopes = section.GetValue(nameof(options.IncludeScopes), true);
-            options.TimestampFormat = section[nameof(options.TimestampFormat)] ?? "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
             options.UseUtcTimestamp = section.GetValue(nameof(options.UseUtcTimestamp), true);
+            // A local time carries its offset; only a UTC one may be labelled Z.
+            options.TimestampFormat = section[nameof(options.TimestampFormat)]
+                ?? (options.UseUtcTimestamp ? "yyyy-MM-dd'T'HH:mm:ss.fff'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fffzzz");
         });
         return builder;
     }
