@@ -13,8 +13,8 @@ internal static partial class ElectionLog
     // Epoch and Zxid are the same number, the leader's fencing token: decimal as the API and the page show it, hex as
     // ZooKeeper's tools do. Both are null unless the node leads; the others are null when there is no candidate or
     // no session.
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Node {NodeId} is now {State} (epoch {Epoch}, zxid {Zxid}, candidate {ZnodePath}, session {SessionId})")]
-    public static partial void StateChanged(this ILogger logger, string nodeId, LeadershipState state, long? epoch, string? zxid, string? znodePath, string? sessionId);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Node {NodeId} is now {LeadershipState} (epoch {Epoch}, zxid {Zxid}, candidate {ZnodePath}, session {SessionId})")]
+    public static partial void StateChanged(this ILogger logger, string nodeId, LeadershipState leadershipState, long? epoch, string? zxid, string? znodePath, string? sessionId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Candidate {ZnodePath} of {NodeId} was deleted while it led; it stopped leading (session {SessionId})")]
     public static partial void DeletedWhileLeading(this ILogger logger, string znodePath, string nodeId, string sessionId);

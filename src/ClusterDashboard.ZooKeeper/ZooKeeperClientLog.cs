@@ -17,8 +17,8 @@ internal static partial class ZooKeeperClientLog
     public static partial void ConnectionLost(this ILogger logger, string sessionId, string server, string zxid, string reason);
 
     // Information when the application closed it, Warning when it expired or its credentials were refused.
-    [LoggerMessage(EventId = 1004, Message = "ZooKeeper session {SessionId} ended: {State} ({Reason}), last zxid {Zxid}")]
-    public static partial void SessionEnded(this ILogger logger, LogLevel level, string sessionId, ConnectionState state, string reason, string zxid);
+    [LoggerMessage(EventId = 1004, Message = "ZooKeeper session {SessionId} ended: {ConnectionState} ({Reason}), last zxid {Zxid}")]
+    public static partial void SessionEnded(this ILogger logger, LogLevel level, string sessionId, ConnectionState connectionState, string reason, string zxid);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "ZooKeeper session {SessionId} closed without the server's reply: {Reason}")]
     public static partial void ClosedWithoutReply(this ILogger logger, string sessionId, string reason);

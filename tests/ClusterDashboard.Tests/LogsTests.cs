@@ -39,7 +39,7 @@ public sealed partial class LogsTests(StandaloneZooKeeperFixture zookeeper) : IC
             ["--Logging:LogLevel:Default=Trace", "--Logging:LogLevel:Microsoft.AspNetCore=Trace"]))
         {
             await Eventually.UntilAsync(
-                _ => Task.FromResult(node.HasExited || node.Output.Any(l => l.Contains("\"EventId\":2002", StringComparison.Ordinal) && l.Contains("\"State\":\"Leader\"", StringComparison.Ordinal))),
+                _ => Task.FromResult(node.HasExited || node.Output.Any(l => l.Contains("\"EventId\":2002", StringComparison.Ordinal) && l.Contains("\"LeadershipState\":\"Leader\"", StringComparison.Ordinal))),
                 Deadline,
                 "the node logs that it leads");
             Assert.False(node.HasExited, $"the node exited early:\n{string.Join('\n', node.Errors.Concat(node.Output.TakeLast(20)))}");
@@ -75,7 +75,7 @@ public sealed partial class LogsTests(StandaloneZooKeeperFixture zookeeper) : IC
         Assert.Matches(Hex16(), Text(joined, "Zxid"));
 
         // Leader: the same node, session and candidate; its epoch is that candidate's creation zxid, in hex as Zxid.
-        var leader = State(First(lines, l => EventId(l) == 2002 && Text(State(l), "State") == "Leader", "is now Leader"));
+        var leader = State(First(lines, l => EventId(l) == 2002 && Text(State(l), "LeadershipState") == "Leader", "is now Leader"));
         Assert.Equal("node-1", Text(leader, "NodeId"));
         Assert.Equal(session, Text(leader, "SessionId"));
         Assert.Equal(candidate, Text(leader, "ZnodePath"));
@@ -88,7 +88,7 @@ public sealed partial class LogsTests(StandaloneZooKeeperFixture zookeeper) : IC
 
         // The whole log was read: the last words of a graceful stop are there.
         Assert.Contains(lines, l => EventId(l) == 8002 && Text(State(l), "NodeId") == "node-1");
-        Assert.Contains(lines, l => EventId(l) == 1004 && Text(State(l), "SessionId") == session && Text(State(l), "State") == "Closed");
+        Assert.Contains(lines, l => EventId(l) == 1004 && Text(State(l), "SessionId") == session && Text(State(l), "ConnectionState") == "Closed");
 
         // Scopes are on by default for JSON: a request's lines name it.
         Assert.Contains(lines, l => l.TryGetProperty("Scopes", out var scopes) && scopes.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("RequestPath", out var path) && path.GetString() == "/readyz"));
