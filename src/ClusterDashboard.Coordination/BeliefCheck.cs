@@ -49,6 +49,17 @@ public static class BeliefCheck
                     : $"{believer.NodeId} believes it leads (epoch {believer.Epoch}), but ZooKeeper's lowest candidate is {truth.NodeId}'s (#{truth.Sequence}, epoch {truth.Epoch}, session {owner}); its fenced writes fail."));
         }
 
+        // The right node in the wrong term: it left and joined again (a resign, a new session), and still acts on the
+        // old term while its new candidate heads the queue. By name it agrees; by epoch it does not.
+        foreach (var believer in believers.Where(b => truth is not null && b.NodeId == truth.NodeId && b.Epoch is { } epoch && epoch != truth.Epoch))
+        {
+            found.Add(new Disagreement(
+                "old-term:" + believer.NodeId,
+                DisagreementSeverity.Danger,
+                [believer.NodeId],
+                $"{believer.NodeId} believes it leads in epoch {believer.Epoch}, but ZooKeeper's lowest candidate is its newer one (#{truth!.Sequence}, epoch {truth.Epoch}, session {owner}): it acts on a term that ended, and its fenced writes fail."));
+        }
+
         if (truth is not null && snapshot.Beliefs.FirstOrDefault(b => b.NodeId == truth.NodeId) is { } headBelief && headBelief.Believes != NodeState.Leader)
         {
             found.Add(new Disagreement(

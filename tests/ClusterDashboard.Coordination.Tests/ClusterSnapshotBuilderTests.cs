@@ -80,6 +80,27 @@ public sealed class ClusterSnapshotBuilderTests
     }
 
     [Fact]
+    public void The_head_s_node_believing_it_leads_in_an_older_term_is_called_out_and_the_current_term_is_not()
+    {
+        // node-1 resigned in epoch 7 and queued again; its new candidate (epoch 11) heads the queue, but its status
+        // still says it leads in 7: by name it agrees with ZooKeeper, by term it does not.
+        const string Status = """{"nodeId":"node-1","url":"http://node-1","state":"leader","policy":"standard","at":"2026-12-01T00:00:00Z","believes":"leader","epoch":{0}}""";
+        (string, NodeData)[] Tree(int epoch) =>
+        [
+            ("/election", Node("", owner: 0, cversion: 1, children: 1)),
+            ("/election/_c_a-n_0000000000", Node("""{"nodeId":"node-1","url":"http://node-1"}""", czxid: 11, owner: 0x51)),
+            ("/status", Node("", owner: 0)),
+            ("/status/node-1", Node(Status.Replace("{0}", epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+        ];
+
+        var stale = Assert.Single(BeliefCheck.Of(Build(Tree(7))));
+
+        Assert.Equal(("old-term:node-1", DisagreementSeverity.Danger), (stale.Key, stale.Severity));
+        Assert.StartsWith("node-1 believes it leads in epoch 7, but ZooKeeper's lowest candidate is its newer one (#0, epoch 11", stale.Sentence, StringComparison.Ordinal);
+        Assert.Empty(BeliefCheck.Of(Build(Tree(11))));
+    }
+
+    [Fact]
     public void A_queue_head_that_does_not_know_it_leads_yet_is_a_warning_and_agreement_is_silent()
     {
         const string Status = """{"nodeId":"node-1","url":"http://node-1","state":"{0}","policy":"standard","at":"2026-12-01T00:00:00Z","believes":"{0}"}""";
