@@ -36,13 +36,17 @@ public static class ZooKeeperDialers
     {
         ArgumentNullException.ThrowIfNull(options);
         var under = inner ?? Tcp;
+        // Built once: the certificate with the chain it is sent with, whatever CAs the server says it accepts.
+        var identity = options.ClientCertificate is { } certificate
+            ? SslStreamCertificateContext.Create(certificate, options.ClientCertificateChain, offline: true)
+            : null;
         return async (server, cancellationToken) =>
         {
             var stream = await under(server, cancellationToken).ConfigureAwait(false);
             var tls = new SslStream(stream, leaveInnerStreamOpen: false);
             try
             {
-                await tls.AuthenticateAsClientAsync(ClientAuthentication(options, server.Host), cancellationToken).ConfigureAwait(false);
+                await tls.AuthenticateAsClientAsync(ClientAuthentication(options, identity, server.Host), cancellationToken).ConfigureAwait(false);
                 return tls;
             }
             catch
@@ -53,7 +57,7 @@ public static class ZooKeeperDialers
         };
     }
 
-    private static SslClientAuthenticationOptions ClientAuthentication(ZooKeeperTlsOptions options, string host)
+    private static SslClientAuthenticationOptions ClientAuthentication(ZooKeeperTlsOptions options, SslStreamCertificateContext? identity, string host)
     {
         var chain = new X509ChainPolicy { RevocationMode = options.RevocationMode };
         if (options.TrustedAuthorities.Count > 0)
@@ -67,7 +71,7 @@ public static class ZooKeeperDialers
             TargetHost = options.ServerName ?? host,
             EnabledSslProtocols = options.Protocols,
             CertificateChainPolicy = chain,
-            ClientCertificates = options.ClientCertificate is { } certificate ? [certificate] : null,
+            ClientCertificateContext = identity,
             CertificateRevocationCheckMode = options.RevocationMode,
         };
     }

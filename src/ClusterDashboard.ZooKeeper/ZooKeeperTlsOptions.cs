@@ -15,6 +15,10 @@ public sealed class ZooKeeperTlsOptions
     /// <summary>Presented when the server asks for one (ssl.clientAuth=need or want); it must hold its private key.</summary>
     public X509Certificate2? ClientCertificate { get; init; }
 
+    /// <summary>The intermediate CAs between <see cref="ClientCertificate"/> and the root the servers trust, sent with
+    /// it: a server that knows only the root refuses a certificate that arrives without them.</summary>
+    public X509Certificate2Collection ClientCertificateChain { get; init; } = [];
+
     /// <summary>The name the server's certificate must carry; by default the host of the connect string entry being
     /// dialled (an IP address there is matched against the certificate's IP SANs).</summary>
     public string? ServerName { get; init; }

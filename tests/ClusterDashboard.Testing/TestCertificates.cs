@@ -41,6 +41,20 @@ public sealed class TestCertificates
 
     public X509Certificate2 ClientCertificate => X509CertificateLoader.LoadPkcs12FromFile(ClientKeyStore, Password);
 
+    /// <summary>A client's key and certificate signed by an intermediate CA that the CA signed, with the chain: the
+    /// servers trust only the root, so the intermediate must travel with the certificate.</summary>
+    public string IntermediateClientKeyStore => Path.Combine(Directory, "client-via-intermediate.p12");
+
+    /// <summary>The client certificate an intermediate signed, and the intermediate.</summary>
+    public (X509Certificate2 Certificate, X509Certificate2Collection Chain) IntermediateClient()
+    {
+        var all = X509CertificateLoader.LoadPkcs12CollectionFromFile(IntermediateClientKeyStore, Password);
+        var certificate = all.First(c => c.HasPrivateKey);
+        var chain = new X509Certificate2Collection();
+        chain.AddRange(all.Where(c => c.Thumbprint != certificate.Thumbprint && c.Subject != c.Issuer).DistinctBy(c => c.Thumbprint).ToArray());
+        return (certificate, chain);
+    }
+
     /// <summary>What a client of these servers uses: the CA, and the client certificate unless told not to.</summary>
     public ZooKeeperTlsOptions ClientOptions(bool presentCertificate = true) => new()
     {
@@ -73,25 +87,39 @@ public sealed class TestCertificates
         Task Keytool(CancellationToken ct, params string[] args) => RunAsync(directory, args, ct);
 
         // Independent steps run side by side: each keytool is a JVM start.
-        await Keytool(cancellationToken, ["-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=ClusterDashboard test CA", "-ext", "bc:c", "-validity", "3", .. Pass("ca.p12")]);
+        string[] Key(string alias, string name, string store) => ["-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-dname", name, "-validity", "3", .. Pass(store)];
+        string[] Request(string alias, string store) => ["-certreq", "-alias", alias, "-file", Store(alias + ".csr"), .. Pass(store)];
+        string[] Import(string alias, string file, string store) => ["-importcert", "-noprompt", "-alias", alias, "-file", Store(file), .. Pass(store)];
+        await Keytool(cancellationToken, [.. Key("ca", "CN=ClusterDashboard test CA", "ca.p12"), "-ext", "bc:c"]);
         await Task.WhenAll(
             Keytool(cancellationToken, ["-exportcert", "-rfc", "-alias", "ca", "-file", Store("ca.pem"), .. Pass("ca.p12")]),
-            Keytool(cancellationToken, ["-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost", "-validity", "3", .. Pass("server.p12")]),
-            Keytool(cancellationToken, ["-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=clusterdashboard-node", "-validity", "3", .. Pass("client.p12")]));
+            Keytool(cancellationToken, Key("server", "CN=localhost", "server.p12")),
+            Keytool(cancellationToken, Key("client", "CN=clusterdashboard-node", "client.p12")),
+            Keytool(cancellationToken, Key("intermediate", "CN=ClusterDashboard test intermediate CA", "intermediate.p12")),
+            Keytool(cancellationToken, Key("client2", "CN=clusterdashboard-node-via-intermediate", "client-via-intermediate.p12")));
         await Task.WhenAll(
-            Keytool(cancellationToken, ["-certreq", "-alias", "server", "-file", Store("server.csr"), .. Pass("server.p12")]),
-            Keytool(cancellationToken, ["-certreq", "-alias", "client", "-file", Store("client.csr"), .. Pass("client.p12")]),
-            Keytool(cancellationToken, ["-importcert", "-noprompt", "-alias", "ca", "-file", Store("ca.pem"), .. Pass("trust.p12")]));
+            Keytool(cancellationToken, Request("server", "server.p12")),
+            Keytool(cancellationToken, Request("client", "client.p12")),
+            Keytool(cancellationToken, Request("intermediate", "intermediate.p12")),
+            Keytool(cancellationToken, Request("client2", "client-via-intermediate.p12")),
+            Keytool(cancellationToken, Import("ca", "ca.pem", "trust.p12")));
         await Task.WhenAll(
             Keytool(cancellationToken, ["-gencert", "-rfc", "-alias", "ca", "-infile", Store("server.csr"), "-outfile", Store("server.pem"), "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "3", .. Pass("ca.p12")]),
-            Keytool(cancellationToken, ["-gencert", "-rfc", "-alias", "ca", "-infile", Store("client.csr"), "-outfile", Store("client.pem"), "-validity", "3", .. Pass("ca.p12")]));
+            Keytool(cancellationToken, ["-gencert", "-rfc", "-alias", "ca", "-infile", Store("client.csr"), "-outfile", Store("client.pem"), "-validity", "3", .. Pass("ca.p12")]),
+            Keytool(cancellationToken, ["-gencert", "-rfc", "-alias", "ca", "-infile", Store("intermediate.csr"), "-outfile", Store("intermediate.pem"), "-ext", "bc:c", "-validity", "3", .. Pass("ca.p12")]));
         // A signed certificate goes in after the CA that signed it, so keytool can build the chain.
         await Task.WhenAll(
-            Keytool(cancellationToken, ["-importcert", "-noprompt", "-alias", "ca", "-file", Store("ca.pem"), .. Pass("server.p12")]),
-            Keytool(cancellationToken, ["-importcert", "-noprompt", "-alias", "ca", "-file", Store("ca.pem"), .. Pass("client.p12")]));
+            Keytool(cancellationToken, Import("ca", "ca.pem", "server.p12")),
+            Keytool(cancellationToken, Import("ca", "ca.pem", "client.p12")),
+            Keytool(cancellationToken, Import("ca", "ca.pem", "intermediate.p12")),
+            Keytool(cancellationToken, Import("ca", "ca.pem", "client-via-intermediate.p12")));
         await Task.WhenAll(
-            Keytool(cancellationToken, ["-importcert", "-noprompt", "-alias", "server", "-file", Store("server.pem"), .. Pass("server.p12")]),
-            Keytool(cancellationToken, ["-importcert", "-noprompt", "-alias", "client", "-file", Store("client.pem"), .. Pass("client.p12")]));
+            Keytool(cancellationToken, Import("server", "server.pem", "server.p12")),
+            Keytool(cancellationToken, Import("client", "client.pem", "client.p12")),
+            Keytool(cancellationToken, Import("intermediate", "intermediate.pem", "intermediate.p12")),
+            Keytool(cancellationToken, Import("intermediate", "intermediate.pem", "client-via-intermediate.p12")));
+        await Keytool(cancellationToken, ["-gencert", "-rfc", "-alias", "intermediate", "-infile", Store("client2.csr"), "-outfile", Store("client2.pem"), "-validity", "3", .. Pass("intermediate.p12")]);
+        await Keytool(cancellationToken, Import("client2", "client2.pem", "client-via-intermediate.p12"));
         return certificates;
     }
 

@@ -17,13 +17,15 @@ public sealed class TlsNodeTests(TlsZooKeeperFixture zookeeper) : IClassFixture<
     {
         var certificates = zookeeper.Certificates;
         var connectString = zookeeper.ConnectString + TestPaths.Unique("tls-election");
-        // One node with keytool's PKCS12, the other with the same identity as PEM files, as openssl users keep it.
+        // One node with keytool's PKCS12 (its certificate from an intermediate CA), the other with PEM files, as
+        // openssl users keep them.
         var (certificatePem, keyPem) = ExportPem(certificates, Path.Combine(certificates.Directory, $"pem-{Guid.NewGuid():N}"));
         var pkcs12 = new Dictionary<string, string?>
         {
             ["ZooKeeper:Tls:Enabled"] = "true",
             ["ZooKeeper:Tls:CaFile"] = certificates.CaPem,
-            ["ZooKeeper:Tls:ClientCertificateFile"] = certificates.ClientKeyStore,
+            // Signed by an intermediate CA the servers do not know: the node must send it along from the store.
+            ["ZooKeeper:Tls:ClientCertificateFile"] = certificates.IntermediateClientKeyStore,
             ["ZooKeeper:Tls:ClientCertificatePassword"] = TestCertificates.Password,
         };
         var pem = new Dictionary<string, string?>

@@ -122,6 +122,21 @@ public sealed class TlsTests(TlsZooKeeperFixture zookeeper) : IClassFixture<TlsZ
     }
 
     [Fact]
+    public async Task A_client_certificate_an_intermediate_CA_signed_is_sent_with_its_chain()
+    {
+        // The server trusts the root only: without the intermediate beside it, the certificate cannot be verified.
+        var (certificate, chain) = zookeeper.Certificates.IntermediateClient();
+        Assert.Single(chain);
+
+        await using var zk = await ConnectWithinAsync(
+            new ZooKeeperTlsOptions { TrustedAuthorities = zookeeper.Certificates.Authorities, ClientCertificate = certificate, ClientCertificateChain = chain },
+            DialBound);
+        Assert.Equal(ConnectionState.Connected, zk.State);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            ConnectWithinAsync(new ZooKeeperTlsOptions { TrustedAuthorities = zookeeper.Certificates.Authorities, ClientCertificate = certificate }));
+    }
+
+    [Fact]
     public async Task A_handshake_the_server_never_answers_ends_with_the_dial_and_the_client_moves_to_the_next_server()
     {
         // A listener that accepts and then says nothing, first in the connect string: the TLS dial must end with the

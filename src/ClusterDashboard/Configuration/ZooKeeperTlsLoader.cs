@@ -23,12 +23,14 @@ internal static class ZooKeeperTlsLoader
         Orphan(settings.CaPassword, settings.CaFile, "CaPassword", "CaFile");
         Orphan(settings.ClientKeyFile, settings.ClientCertificateFile, "ClientKeyFile", "ClientCertificateFile");
         Orphan(settings.ClientCertificatePassword, settings.ClientCertificateFile, "ClientCertificatePassword", "ClientCertificateFile");
+        var (certificate, chain) = settings.ClientCertificateFile is { Length: > 0 } file
+            ? ClientCertificate(file, settings.ClientKeyFile, settings.ClientCertificatePassword)
+            : (null, []);
         return new ZooKeeperTlsOptions
         {
             TrustedAuthorities = settings.CaFile is { Length: > 0 } ca ? Authorities(ca, settings.CaPassword) : [],
-            ClientCertificate = settings.ClientCertificateFile is { Length: > 0 } certificate
-                ? ClientCertificate(certificate, settings.ClientKeyFile, settings.ClientCertificatePassword)
-                : null,
+            ClientCertificate = certificate,
+            ClientCertificateChain = chain,
             ServerName = string.IsNullOrWhiteSpace(settings.ServerName) ? null : settings.ServerName,
         };
     }
@@ -46,6 +48,11 @@ internal static class ZooKeeperTlsLoader
             if (Load(settings) is { } loaded)
             {
                 loaded.ClientCertificate?.Dispose();
+                foreach (var link in loaded.ClientCertificateChain)
+                {
+                    link.Dispose();
+                }
+
                 foreach (var authority in loaded.TrustedAuthorities)
                 {
                     authority.Dispose();
@@ -117,11 +124,14 @@ internal static class ZooKeeperTlsLoader
         return authorities;
     }
 
-    private static X509Certificate2 ClientCertificate(string path, string? keyPath, string? password)
+    // The certificate with its key, and the other certificates of the same file: the CAs between it and the root,
+    // which are sent with it (a keytool store holds the chain; a PEM file may list it after the certificate).
+    private static (X509Certificate2 Certificate, X509Certificate2Collection Chain) ClientCertificate(string path, string? keyPath, string? password)
     {
         var setting = Prefix + "ClientCertificateFile";
         var bytes = Read(path, setting);
         X509Certificate2 certificate;
+        var all = new X509Certificate2Collection();
         try
         {
             if (IsPem(bytes))
@@ -131,6 +141,7 @@ internal static class ZooKeeperTlsLoader
                 certificate = password is { Length: > 0 }
                     ? X509Certificate2.CreateFromEncryptedPemFile(path, password, key)
                     : X509Certificate2.CreateFromPemFile(path, key);
+                all.ImportFromPemFile(path);
             }
             else
             {
@@ -139,7 +150,8 @@ internal static class ZooKeeperTlsLoader
                     throw new InvalidOperationException($"{Prefix}ClientKeyFile is set but {setting} ({path}) is PKCS12, which holds its own key: remove it, or give the PEM certificate it belongs to.");
                 }
 
-                certificate = X509CertificateLoader.LoadPkcs12(bytes, password);
+                all = X509CertificateLoader.LoadPkcs12Collection(bytes, password);
+                certificate = all.FirstOrDefault(c => c.HasPrivateKey) ?? (all.Count > 0 ? all[0] : throw new InvalidOperationException($"{setting} ({path}) holds no certificate."));
             }
         }
         catch (CryptographicException e)
@@ -153,7 +165,9 @@ internal static class ZooKeeperTlsLoader
             throw new InvalidOperationException($"{setting} ({path}) has no private key: give it in the file or in {Prefix}ClientKeyFile.");
         }
 
-        return certificate;
+        var chain = new X509Certificate2Collection();
+        chain.AddRange(all.Where(c => c.Thumbprint != certificate.Thumbprint).DistinctBy(c => c.Thumbprint).ToArray());
+        return (certificate, chain);
     }
 
     private static byte[] Read(string path, string setting)
