@@ -40,9 +40,9 @@ internal static class MemoryBenchmark
             return 2;
         }
 
-        if (!File.Exists(Browser))
+        if (!File.Exists(BrowserPage.Browser))
         {
-            Console.Error.WriteLine($"memory: {Browser} is missing (apt-get install chromium)");
+            Console.Error.WriteLine($"memory: {BrowserPage.Browser} is missing (apt-get install chromium)");
             return 2;
         }
 
@@ -63,35 +63,25 @@ internal static class MemoryBenchmark
         return 0;
     }
 
-    internal const string Browser = "/usr/bin/chromium";
-
     private static async Task<((double Median, double Max) Busy, (double Median, double Max) Idle, string Where)> MeasureAsync(
         string app, string connect, Dictionary<string, string> environment, int seconds)
     {
         var nodes = Enumerable.Range(1, 3).Select(i => NodeProcess.Start(app, $"node-{i}", connect, environment)).ToList();
         var hubs = new List<HubConnection>();
-        Process? browser = null;
-        var profile = Directory.CreateTempSubdirectory("bench-chromium-").FullName;
+        BrowserPage? page = null;
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             await ViewsBenchmark.AgreedAsync(http, nodes, TimeSpan.FromSeconds(60));
-            browser = await OpenPageAsync(http, nodes[0].Url, profile);
-            for (var i = 0; i < HubClients; i++)
-            {
-                var hub = new HubConnectionBuilder().WithUrl(new Uri(nodes[0].Url, "/hubs/cluster")).Build();
-                hub.On<object?>("LeaderChanged", _ => { });
-                await hub.StartAsync();
-                hubs.Add(hub);
-            }
-
+            page = await BrowserPage.OpenAsync(http, nodes[0].Url);
+            hubs = await BrowserPage.HubClientsAsync([nodes[0].Url], HubClients, () => { });
             await Task.Delay(Warmup);
             var busy = new List<double>();
             var idle = new List<double>();
             for (var second = 0; second < seconds; second++)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1));
-                if (browser.HasExited)
+                if (page.HasExited)
                 {
                     throw new InvalidOperationException("the browser exited: the page is no longer open");
                 }
@@ -107,68 +97,26 @@ internal static class MemoryBenchmark
         }
         finally
         {
-            foreach (var hub in hubs)
-            {
-                await hub.DisposeAsync();
-            }
-
-            if (browser is { HasExited: false })
-            {
-                browser.Kill(entireProcessTree: true);
-                await browser.WaitForExitAsync();
-            }
-
-            browser?.Dispose();
-            foreach (var node in nodes)
-            {
-                node.Dispose();
-            }
-
-            Directory.Delete(profile, recursive: true);
+            await CloseAsync(hubs, page, nodes);
         }
     }
 
-    /// <summary>How many Blazor circuits (open pages) the node has connected to a browser, from its own metrics.</summary>
-    internal static async Task<int> ConnectedPagesAsync(HttpClient http, Uri node)
+    /// <summary>Closes what a run opened: the hub clients, the page, the nodes.</summary>
+    internal static async Task CloseAsync(List<HubConnection> hubs, BrowserPage? page, List<NodeProcess> nodes)
     {
-        var metrics = await http.GetStringAsync(new Uri(node, "/metrics"));
-        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("aspnetcore_components_circuit_connected{", StringComparison.Ordinal));
-        return line is null ? 0 : (int)double.Parse(line.Split(' ').Last(), CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Opens the page and waits until the node says its circuit is connected: a browser that shows an error
-    /// page, or never gets the circuit up, would otherwise count as "the page open".</summary>
-    internal static async Task<Process> OpenPageAsync(HttpClient http, Uri url, string profile)
-    {
-        var browser = OpenPage(url, profile);
-        var until = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
-        while (await ConnectedPagesAsync(http, url) < 1)
+        foreach (var hub in hubs)
         {
-            if (browser.HasExited || Stopwatch.GetTimestamp() > until)
-            {
-                throw new InvalidOperationException($"the page at {url} did not connect its circuit within 30 s");
-            }
-
-            await Task.Delay(200);
+            await hub.DisposeAsync();
         }
 
-        return browser;
-    }
-
-    // A headless Chromium holding the page open, as a browser tab would: its Blazor circuit stays connected.
-    private static Process OpenPage(Uri url, string profile)
-    {
-        var start = new ProcessStartInfo(Browser) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", $"--user-data-dir={profile}", "--remote-debugging-port=0", url.ToString() })
+        if (page is not null)
         {
-            start.ArgumentList.Add(arg);
+            await page.DisposeAsync();
         }
 
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        foreach (var node in nodes)
+        {
+            node.Dispose();
+        }
     }
 }

@@ -34,33 +34,25 @@ internal static class SoakBenchmark
     public static async Task<int> RunAsync(int minutes)
     {
         var app = Path.Combine(ViewsBenchmark.RepoRoot(), "src", "ClusterDashboard", "bin", "Release", "net10.0", "ClusterDashboard.dll");
-        if (!File.Exists(app) || !File.Exists(MemoryBenchmark.Browser))
+        if (!File.Exists(app) || !File.Exists(BrowserPage.Browser))
         {
-            Console.Error.WriteLine($"soak: needs {app} (build the solution in Release) and {MemoryBenchmark.Browser}");
+            Console.Error.WriteLine($"soak: needs {app} (build the solution in Release) and {BrowserPage.Browser}");
             return 2;
         }
 
         await using var zookeeper = await ZooKeeperCluster.StartAsync(3, new ZooKeeperClusterOptions { ForceSync = false });
         var connect = zookeeper.ConnectString + "/soak-" + Guid.NewGuid().ToString("N")[..8];
         var nodes = Enumerable.Range(1, 3).Select(i => NodeProcess.Start(app, $"node-{i}", connect)).ToList();
-        var profile = Directory.CreateTempSubdirectory("bench-chromium-").FullName;
         var hubs = new List<HubConnection>();
-        Process? browser = null;
+        BrowserPage? page = null;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var stop = new CancellationTokenSource();
         var counts = new ChurnCounts();
         try
         {
             await ViewsBenchmark.AgreedAsync(http, nodes, TimeSpan.FromSeconds(60));
-            browser = await MemoryBenchmark.OpenPageAsync(http, nodes[0].Url, profile);
-            for (var i = 0; i < HubClients; i++)
-            {
-                var hub = new HubConnectionBuilder().WithUrl(new Uri(nodes[i % nodes.Count].Url, "/hubs/cluster")).WithAutomaticReconnect().Build();
-                hub.On<JsonElement>("LeaderChanged", _ => Interlocked.Increment(ref counts.HubMessages));
-                await hub.StartAsync();
-                hubs.Add(hub);
-            }
-
+            page = await BrowserPage.OpenAsync(http, nodes[0].Url);
+            hubs = await BrowserPage.HubClientsAsync([.. nodes.Select(n => n.Url)], HubClients, () => Interlocked.Increment(ref counts.HubMessages));
             Console.WriteLine($"soak: {minutes} min, 3 nodes, 3 servers, page on node-1, {HubClients} hub clients; a resign every 1 s, a fault every 10 s");
             var churn = ChurnAsync(http, nodes, counts, stop.Token);
             var samples = new List<Sample>();
@@ -74,7 +66,7 @@ internal static class SoakBenchmark
                     await Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero);
                 }
 
-                if (browser.HasExited)
+                if (page.HasExited)
                 {
                     throw new InvalidOperationException("the browser exited: the page is no longer open");
                 }
@@ -98,24 +90,7 @@ internal static class SoakBenchmark
         finally
         {
             await stop.CancelAsync();
-            foreach (var hub in hubs)
-            {
-                await hub.DisposeAsync();
-            }
-
-            if (browser is { HasExited: false })
-            {
-                browser.Kill(entireProcessTree: true);
-                await browser.WaitForExitAsync();
-            }
-
-            browser?.Dispose();
-            foreach (var node in nodes)
-            {
-                node.Dispose();
-            }
-
-            Directory.Delete(profile, recursive: true);
+            await MemoryBenchmark.CloseAsync(hubs, page, nodes);
         }
     }
 
@@ -240,7 +215,7 @@ internal static class SoakBenchmark
 
         try
         {
-            values["node-1 pages"] = await MemoryBenchmark.ConnectedPagesAsync(http, nodes[0].Url);
+            values["node-1 pages"] = await BrowserPage.ConnectedAsync(http, nodes[0].Url);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
