@@ -40,6 +40,9 @@ public sealed class EnsembleProbe(ClusterNodeOptions node, IClusterObserver obse
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
+
+    // The words go the way the sessions do: to a TLS-only ensemble, inside TLS. Made once, with its certificate chain.
+    private readonly ZooKeeperDialer _dialer = node.Dialer();
     private (long At, Task<IReadOnlyList<ServerView>> Views)? _last;
 
     public Task<IReadOnlyList<ServerView>> ReadAsync()
@@ -60,10 +63,8 @@ public sealed class EnsembleProbe(ClusterNodeOptions node, IClusterObserver obse
     private async Task<IReadOnlyList<ServerView>> AskAllAsync()
     {
         var servers = ConnectString.Parse(node.ConnectString).Servers;
-        var owners = SessionOwners.Of(observer.Tree);
-        // The words go the way the sessions do: to a TLS-only ensemble, inside TLS.
-        var dialer = node.Dialer();
-        return await Task.WhenAll(servers.Select(s => AskAsync($"{s.Host}:{s.Port.ToString(CultureInfo.InvariantCulture)}", dialer, owners))).ConfigureAwait(false);
+        var owners = SessionOwners.Of(observer.Tree, node.MembersPath);
+        return await Task.WhenAll(servers.Select(s => AskAsync($"{s.Host}:{s.Port.ToString(CultureInfo.InvariantCulture)}", _dialer, owners))).ConfigureAwait(false);
     }
 
     private static async Task<ServerView> AskAsync(string address, ZooKeeperDialer dialer, IReadOnlyDictionary<long, string> owners)
