@@ -261,9 +261,12 @@ internal static class SoakBenchmark
             $"{sample.Minute,4} | {string.Join(" | ", nodes.Select(Node))} | {sample.Values["node-1 pages"],5:F0} | {sample.Values["servers: connections"],5:F0} {sample.Values["servers: watches"],7:F0} {sample.Values["servers: znodes"],6:F0} {sample.Values["servers: ephemerals"],5:F0} | {counts.Resigns,7} {counts.Faults,6} {counts.Refused,7}");
     }
 
-    // A series "grows" when its least-squares slope over the second half of the run (the first half holds the warm-up:
-    // JIT, caches, pools filling) would add more than its allowance in an hour: a twentieth of its level, and at least
-    // a floor below which a change is noise (a thread pool thread, a GC's worth of heap).
+    // A series "grows" when, over the second half of the run (the first half holds the warm-up: JIT, caches, pools
+    // filling), both hold: its least-squares slope would add more than its allowance in an hour (a twentieth of its
+    // level, and at least a floor below which a change is noise: a thread pool thread, a GC's worth of heap), and the
+    // last quarter's median lies above everything the third quarter reached. The slope alone calls a bounded sawtooth
+    // (a history pruned every hundred records) or jitter (threads coming and going) growth whenever a sample happens to
+    // land high near the end; a series that keeps climbing leaves its earlier peaks behind.
     private static bool Verdict(List<Sample> samples, ChurnCounts counts)
     {
         var tail = samples.Skip(samples.Count / 2).ToList();
@@ -290,7 +293,7 @@ internal static class SoakBenchmark
             return false;
         }
 
-        Console.WriteLine($"{"series",-24} {"first",9} {"last",9} {"slope/h",9}  verdict (over minutes {tail[0].Minute}..{tail[^1].Minute})");
+        Console.WriteLine($"{"series",-24} {"first",9} {"last",9} {"slope/h",9} {"3rd q max",9} {"4th q p50",9}  verdict (over minutes {tail[0].Minute}..{tail[^1].Minute})");
         foreach (var key in samples[0].Values.Keys)
         {
             var series = samples.Select(s => s.Values[key]).ToList();
@@ -305,13 +308,20 @@ internal static class SoakBenchmark
             var slope = Slope(tail.Select(s => (double)s.Minute).ToList(), tail.Select(s => s.Values[key]).ToList()) * 60;
             var level = tail.Average(s => s.Values[key]);
             var floor = key.EndsWith("MB", StringComparison.Ordinal) ? 5 : key.EndsWith("threads", StringComparison.Ordinal) ? 3 : key.Contains("servers", StringComparison.Ordinal) ? 2 : 5;
-            var grows = slope > Math.Max(level / 20, floor);
+            var (third, last) = (tail.Take(tail.Count / 2).Select(s => s.Values[key]).ToList(), tail.Skip(tail.Count / 2).Select(s => s.Values[key]).ToList());
+            var grows = slope > Math.Max(level / 20, floor) && Median(last) > third.Max();
             healthy &= !grows;
-            Console.WriteLine($"{key,-24} {series[0],9:F1} {series[^1],9:F1} {slope,9:F2}  {(grows ? "GROWS" : "steady")}");
+            Console.WriteLine($"{key,-24} {series[0],9:F1} {series[^1],9:F1} {slope,9:F2} {third.Max(),9:F1} {Median(last),9:F1}  {(grows ? "GROWS" : "steady")}");
         }
 
         Console.WriteLine(healthy ? "verdict: nothing grows without bound; no session or watch is left behind" : "verdict: FAILED (see above)");
         return healthy;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static double Slope(IReadOnlyList<double> x, IReadOnlyList<double> y)

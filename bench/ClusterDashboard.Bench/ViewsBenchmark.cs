@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using ClusterDashboard.Testing;
+using ClusterDashboard.ZooKeeper;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ClusterDashboard.Bench;
@@ -37,9 +38,19 @@ internal static class ViewsBenchmark
         var tracker = new RoundTracker(3);
         var watchers = new List<Task>();
         var hubs = new List<HubConnection>();
+        var probes = new List<(string Mode, ZooKeeperClient Client)>();
         try
         {
             var leader = await AgreedAsync(http, nodes, TimeSpan.FromSeconds(60));
+
+            // A client of the benchmark's own on each server, watching the old leader's candidate: when each server told
+            // a client of its deletion, so the commit's share of the election is measured rather than inferred.
+            var chroot = connect[zookeeper.ConnectString.Length..];
+            foreach (var server in zookeeper.Servers)
+            {
+                probes.Add((await server.ModeAsync() ?? "unknown", await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = server.Address + chroot, SessionTimeout = TimeSpan.FromSeconds(10) })));
+            }
+
             foreach (var node in nodes)
             {
                 hubs.Add(await HubAsync(node, tracker));
@@ -52,12 +63,22 @@ internal static class ViewsBenchmark
             var applied = new List<double>();
             var delivery = new List<double>();
             var stepDownHub = new List<double>();
+            var deletionLeader = new List<double>();
+            var deletionFollowers = new List<double>();
             var byView = Views.ToDictionary(v => v, _ => new List<double>());
             var all = new List<double>();
+            var processes = nodes.Select(n => (n.Id, Pid: n.ProcessId)).Concat(zookeeper.Servers.Select(z => (Id: $"zk-{z.Id}", Pid: z.ProcessId!.Value))).Append((Id: "bench", Pid: Environment.ProcessId)).ToList();
+            var idleBefore = processes.Select(p => CpuTime.MillisecondsOf(p.Pid) ?? double.NaN).ToList();
+            await Task.Delay(TimeSpan.FromSeconds(10)); // the cluster at rest, for the CPU it takes with nothing changing
+            var idle = processes.Select((p, i) => ((CpuTime.MillisecondsOf(p.Pid) ?? double.NaN) - idleBefore[i]) / 10).ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"views: CPU at rest, ms per s: {string.Join(", ", processes.Select((p, i) => $"{p.Id} {idle[i]:F0}"))}"));
+            var cpuBefore = processes.Select(p => CpuTime.MillisecondsOf(p.Pid) ?? double.NaN).ToList();
+            var wallBefore = Stopwatch.GetTimestamp();
             for (var round = 0; round < rounds; round++)
             {
                 var old = leader;
                 var heard = tracker.Begin(old.GetProperty("znode").GetString()!, old.GetProperty("nodeId").GetString()!, nodes.Count * Views.Length);
+                var deletions = await WatchDeletionAsync(probes, "/election/" + old.GetProperty("znode").GetString());
                 var sent = Stopwatch.GetTimestamp();
                 using var order = await http.PostAsJsonAsync(new Uri(nodes[0].Url, $"/nodes/{old.GetProperty("nodeId").GetString()}/faults"), new { kind = "resign" });
                 if (order.StatusCode != HttpStatusCode.Accepted)
@@ -72,6 +93,12 @@ internal static class ViewsBenchmark
                 election.Add(Since(result.Elected));
                 stepDownHub.Add((result.SteppedDownHeard - result.SteppedDown).TotalMilliseconds);
                 applied.AddRange(result.Applied.Values.Select(Since));
+                var deletedAt = await Task.WhenAll(deletions).WaitAsync(TimeSpan.FromSeconds(30));
+                for (var i = 0; i < probes.Count; i++)
+                {
+                    (probes[i].Mode == "leader" ? deletionLeader : deletionFollowers).Add(Since(deletedAt[i]));
+                }
+
                 delivery.AddRange(result.Seen.Select(s => (s.Value - result.Applied[s.Key.Node]).TotalMilliseconds));
                 all.Add(result.Seen.Values.Max(Since));
                 foreach (var view in Views)
@@ -82,9 +109,14 @@ internal static class ViewsBenchmark
                 leader = await AgreedAsync(http, nodes, TimeSpan.FromSeconds(30));
             }
 
+            var cpu = processes.Select((p, i) => ((CpuTime.MillisecondsOf(p.Pid) ?? double.NaN) - cpuBefore[i]) / rounds).ToList();
+            var wall = Stopwatch.GetElapsedTime(wallBefore).TotalMilliseconds / rounds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"views: CPU per round (of {wall:F0} ms wall, 2 cores = {2 * wall:F0} ms): {string.Join(", ", processes.Select((p, i) => $"{p.Id} {cpu[i]:F0} ms"))}"));
             Console.WriteLine($"views: {rounds} resignations, 3 nodes, 3 ZooKeeper servers; ms from the old leader's node stepping down (its own stamp)");
             Console.WriteLine($"  {"",-44} {"p50",8} {"p90",8} {"p99",8} {"max",8}");
             Print("(order sent to 202, for scale)", accepted);
+            Print("deletion told a client on the ZooKeeper leader", deletionLeader);
+            Print("deletion told a client on each follower", deletionFollowers);
             Print("election: successor's node told it leads", election);
             Print("each node's observer applied the deletion", applied);
             foreach (var view in Views)
@@ -107,6 +139,11 @@ internal static class ViewsBenchmark
             foreach (var hub in hubs)
             {
                 await hub.DisposeAsync();
+            }
+
+            foreach (var probe in probes)
+            {
+                await probe.Client.DisposeAsync();
             }
 
             foreach (var node in nodes)
@@ -194,6 +231,20 @@ internal static class ViewsBenchmark
         Console.WriteLine($"  ours / bare, p99 (p50): SSE {Ratio(leaderTopic.Sse, bare.Sse, 0.99)}x ({Ratio(leaderTopic.Sse, bare.Sse, 0.5)}x), hub {Ratio(leaderTopic.Hub, bare.Hub, 0.99)}x ({Ratio(leaderTopic.Hub, bare.Hub, 0.5)}x)");
         Console.WriteLine($"  with hub clients on every topic: SSE {Ratio(allTopics.Sse, bare.Sse, 0.99)}x ({Ratio(allTopics.Sse, bare.Sse, 0.5)}x), hub {Ratio(allTopics.Hub, bare.Hub, 0.99)}x ({Ratio(allTopics.Hub, bare.Hub, 0.5)}x)");
         return leader;
+    }
+
+    // Sets a watch on the candidate through every probe; each task completes with when its server told of the deletion.
+    private static async Task<Task<DateTimeOffset>[]> WatchDeletionAsync(List<(string Mode, ZooKeeperClient Client)> probes, string path)
+    {
+        var told = probes.Select(_ => new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        await Task.WhenAll(probes.Select((p, i) => p.Client.GetDataAsync(path, e =>
+        {
+            if (e.Type == WatchEventType.NodeDeleted)
+            {
+                told[i].TrySetResult(DateTimeOffset.UtcNow);
+            }
+        })));
+        return [.. told.Select(t => t.Task)];
     }
 
     // A process just started answers once it listens.

@@ -13,14 +13,13 @@ public static class ClusterHistoryBuilder
     /// total: a node that was down and came back sees the leader when it returns, not as part of the failover.</summary>
     public static readonly TimeSpan SeenWindow = TimeSpan.FromSeconds(10);
 
-    public static ClusterHistory Build(TreeSnapshot tree)
+    /// <summary>The history the records under /history tell; with <paramref name="parsed"/>, each record is parsed only
+    /// once per version across builds.</summary>
+    public static ClusterHistory Build(TreeSnapshot tree, HistoryRecordCache? parsed = null)
     {
         ArgumentNullException.ThrowIfNull(tree);
-        var named = tree.ChildrenOf(ClusterNode.HistoryPath)
-            .Select(kv => (Id: ZooKeeperPath.Name(kv.Key), Record: HistoryRecord.TryParse(kv.Value.Data)))
-            .Where(r => r.Record is not null)
-            .ToList();
-        var records = named.Select(r => r.Record!).ToList();
+        var named = (parsed ?? new HistoryRecordCache()).Parse(tree.ChildrenOf(ClusterNode.HistoryPath));
+        var records = named.Select(r => r.Record).ToList();
         var faults = records.Where(r => r.Type == HistoryRecordType.Fault && r.FaultId is not null)
             .Select(r => new FaultEntry(r.FaultId!, r.NodeId, r.FaultKind, r.DurationSeconds, r.At, r.IssuedBy, r.Refusal, r.Reason, r.Parameters))
             .OrderByDescending(f => f.DecidedAt)
@@ -32,15 +31,15 @@ public static class ClusterHistoryBuilder
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, DateTimeOffset>)g.GroupBy(r => r.NodeId).ToDictionary(n => n.Key, n => n.Min(r => r.At), StringComparer.Ordinal));
         // In term order: epochs (the candidates' creation zxids) rise with every leader, whatever the nodes' clocks say;
         // the history's own sequence breaks a tie (one term recorded twice).
-        var elections = named.Where(n => n.Record!.Type == HistoryRecordType.Leader && n.Record.Epoch is not null)
-            .OrderBy(n => n.Record!.Epoch)
+        var elections = named.Where(n => n.Record.Type == HistoryRecordType.Leader && n.Record.Epoch is not null)
+            .OrderBy(n => n.Record.Epoch)
             .ThenBy(n => n.Id, StringComparer.Ordinal)
             .ToList();
         var changes = new List<LeaderChangeEntry>(elections.Count);
         for (var i = 0; i < elections.Count; i++)
         {
-            var (id, r) = (elections[i].Id, elections[i].Record!);
-            var previous = i == 0 ? null : elections[i - 1].Record!.NodeId;
+            var (id, r) = (elections[i].Id, elections[i].Record);
+            var previous = i == 0 ? null : elections[i - 1].Record.NodeId;
             var seenBy = seen.GetValueOrDefault(r.Epoch!.Value) ?? new Dictionary<string, DateTimeOffset>();
             var anchor = r.PredecessorGoneAt ?? r.At;
             var fault = previous is null ? null : causes.FirstOrDefault(f => Explains(f, previous, anchor));

@@ -1,4 +1,4 @@
-using System.Collections.Frozen;
+using System.Collections.Immutable;
 using ClusterDashboard.ZooKeeper;
 
 namespace ClusterDashboard.Coordination;
@@ -8,10 +8,16 @@ namespace ClusterDashboard.Coordination;
 /// one by one, each turned into a change carrying the zxid that made it. The caller feeds it from a single loop, so
 /// changes come out in ZooKeeper's order and every snapshot is consistent. Nothing outside the roots is read or kept,
 /// so on a shared ensemble other applications' znodes never enter the cache (ZooKeeper's own /zookeeper neither).
+/// The cache is kept in immutable maps, each change a new version sharing all but a path's worth with the last: every
+/// change is published as a snapshot, and copying a tree of hundreds of znodes for each one was most of what a node
+/// spent on a failover.
 /// </summary>
 public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
 {
-    private readonly Dictionary<string, NodeData> _nodes = new(StringComparer.Ordinal);
+    private static readonly ImmutableSortedSet<string> NoChildren = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+    private ImmutableDictionary<string, NodeData> _nodes = ImmutableDictionary.Create<string, NodeData>(StringComparer.Ordinal);
+    // Each cached znode's cached children, by full path; kept in step with _nodes by Set and Remove only.
+    private ImmutableDictionary<string, ImmutableSortedSet<string>> _children = ImmutableDictionary.Create<string, ImmutableSortedSet<string>>(StringComparer.Ordinal);
     private long _zxid;
 
     /// <summary>The subtrees cached: each root and everything below it.</summary>
@@ -20,7 +26,7 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
     /// <summary>Every change up to this zxid is applied.</summary>
     public long Zxid => _zxid;
 
-    public TreeSnapshot Snapshot() => new(_zxid, _nodes.ToFrozenDictionary(StringComparer.Ordinal));
+    public TreeSnapshot Snapshot() => new(_zxid, _nodes) { Children = _children };
 
     /// <summary>Reads the subtrees again (at start and after every reconnect, since persistent watches miss what
     /// changed while disconnected) and reports how they differ from what was cached.</summary>
@@ -67,11 +73,10 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
 
         var zxid = fresh.Values.Select(n => Math.Max(n.Stat.Mzxid, n.Stat.Pzxid)).DefaultIfEmpty(0).Max();
         changes.AddRange(_nodes.Keys.Where(p => !fresh.ContainsKey(p)).Select(p => new ZnodeChange(p, ZnodeChangeKind.Deleted, now, zxid)));
-        _nodes.Clear();
-        foreach (var (path, node) in fresh)
-        {
-            _nodes[path] = node;
-        }
+        _nodes = fresh.ToImmutableDictionary(StringComparer.Ordinal);
+        _children = fresh.Keys.Where(p => p != "/")
+            .GroupBy(ZooKeeperPath.Parent, StringComparer.Ordinal)
+            .ToImmutableDictionary(g => g.Key, g => g.ToImmutableSortedSet(StringComparer.Ordinal), StringComparer.Ordinal);
 
         _zxid = Math.Max(_zxid, zxid);
         return changes.OrderBy(c => c.Zxid).ToList();
@@ -142,7 +147,7 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
                 }
 
                 var created = !_nodes.ContainsKey(path);
-                _nodes[path] = data.Node;
+                Set(path, data.Node);
                 _zxid = Math.Max(_zxid, data.Node.Stat.Mzxid);
                 return new ZnodeChange(path, created ? ZnodeChangeKind.Created : ZnodeChangeKind.DataChanged, time.GetUtcNow(), data.Node.Stat.Mzxid);
 
@@ -196,20 +201,47 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
     {
         if (read is DataReadResult data && _nodes.ContainsKey(parent))
         {
-            _nodes[parent] = data.Node;
+            _nodes = _nodes.SetItem(parent, data.Node);
         }
     }
 
+    // A znode new to the cache is listed under its parent's path (a root's too, though its parent is not cached).
+    private void Set(string path, NodeData node)
+    {
+        var created = !_nodes.ContainsKey(path);
+        _nodes = _nodes.SetItem(path, node);
+        if (created && path != "/" && ZooKeeperPath.Parent(path) is var parent)
+        {
+            _children = _children.SetItem(parent, _children.GetValueOrDefault(parent, NoChildren).Add(path));
+        }
+    }
+
+    // The znode and everything cached below it go, and it leaves its parent's children.
     private ZnodeChange? Remove(string path, long zxid)
     {
-        if (!_nodes.Remove(path))
+        if (!_nodes.ContainsKey(path))
         {
             return null;
         }
 
-        foreach (var descendant in _nodes.Keys.Where(k => k.StartsWith(path + "/", StringComparison.Ordinal)).ToList())
+        var gone = new Stack<string>([path]);
+        while (gone.TryPop(out var next))
         {
-            _nodes.Remove(descendant);
+            _nodes = _nodes.Remove(next);
+            if (_children.TryGetValue(next, out var below))
+            {
+                _children = _children.Remove(next);
+                foreach (var child in below)
+                {
+                    gone.Push(child);
+                }
+            }
+        }
+
+        if (path != "/" && ZooKeeperPath.Parent(path) is var parent && _children.TryGetValue(parent, out var siblings))
+        {
+            var left = siblings.Remove(path);
+            _children = left.IsEmpty ? _children.Remove(parent) : _children.SetItem(parent, left);
         }
 
         return new ZnodeChange(path, ZnodeChangeKind.Deleted, time.GetUtcNow(), zxid);

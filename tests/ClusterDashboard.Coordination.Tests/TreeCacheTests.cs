@@ -88,4 +88,56 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
         Assert.Equal(zxids.Order(), zxids);
         Assert.Equal(fresh.Zxid, cache.Zxid);
     }
+
+    [Fact]
+    public async Task A_snapshot_lists_each_znodes_children_and_stays_as_it_was_taken()
+    {
+        var root = TestPaths.Unique("tree");
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = zookeeper.ConnectString });
+        await zk.CreateAsync(root, "r");
+        await zk.CreateAsync($"{root}/a", "1");
+        await zk.CreateAsync($"{root}/a/x", "2");
+        var cache = new TreeCache([root], TimeProvider.System);
+        var events = System.Threading.Channels.Channel.CreateUnbounded<WatchedEvent>();
+        await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
+        await cache.LoadAsync(zk, CancellationToken.None);
+        var loaded = cache.Snapshot();
+
+        async Task StepAsync(Func<Task> change)
+        {
+            await change();
+            await cache.ApplyAsync(zk, await events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)), CancellationToken.None);
+        }
+
+        await StepAsync(() => zk.CreateAsync($"{root}/b", "3"));
+        await StepAsync(() => zk.CreateAsync($"{root}/a/y", "4"));
+        await StepAsync(() => zk.CreateAsync($"{root}/a/y/z", "5"));
+        var grown = cache.Snapshot();
+        // The subtree under y goes, z first, as ZooKeeper requires.
+        await StepAsync(() => zk.DeleteAsync($"{root}/a/y/z"));
+        await StepAsync(() => zk.DeleteAsync($"{root}/a/y"));
+        var shrunk = cache.Snapshot();
+
+        static List<string> Listed(TreeSnapshot tree, string parent) => [.. tree.ChildrenOf(parent).Select(kv => kv.Key)];
+        Assert.Equal([$"{root}/a"], Listed(loaded, root));
+        Assert.Equal([$"{root}/a/x"], Listed(loaded, $"{root}/a"));
+        Assert.Equal([$"{root}/a", $"{root}/b"], Listed(grown, root));
+        Assert.Equal([$"{root}/a/x", $"{root}/a/y"], Listed(grown, $"{root}/a"));
+        Assert.Equal([$"{root}/a/y/z"], Listed(grown, $"{root}/a/y"));
+        Assert.Equal([$"{root}/a/x"], Listed(shrunk, $"{root}/a"));
+        Assert.Empty(Listed(shrunk, $"{root}/a/y"));
+        Assert.Equal("5", Encoding.UTF8.GetString(grown.ChildrenOf($"{root}/a/y").Single().Value.Data));
+
+        // Snapshots taken earlier are what they were: later changes do not reach into them.
+        Assert.Equal(3, loaded.Nodes.Count);
+        Assert.Equal(6, grown.Nodes.Count);
+        Assert.Equal(4, shrunk.Nodes.Count);
+
+        // A snapshot made from nodes alone (without the cache's index) lists the same children.
+        var rebuilt = new TreeSnapshot(grown.Zxid, grown.Nodes.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+        foreach (var parent in grown.Nodes.Keys)
+        {
+            Assert.Equal(Listed(grown, parent), Listed(rebuilt, parent));
+        }
+    }
 }
