@@ -13,12 +13,14 @@ public static class ClusterHistoryBuilder
     /// total: a node that was down and came back sees the leader when it returns, not as part of the failover.</summary>
     public static readonly TimeSpan SeenWindow = TimeSpan.FromSeconds(10);
 
-    /// <summary>The history the records under /history tell; with <paramref name="parsed"/>, each record is parsed only
-    /// once per version across builds.</summary>
-    public static ClusterHistory Build(TreeSnapshot tree, HistoryRecordCache? parsed = null)
+    public static ClusterHistory Build(TreeSnapshot tree)
     {
         ArgumentNullException.ThrowIfNull(tree);
-        var named = (parsed ?? new HistoryRecordCache()).Parse(tree.ChildrenOf(ClusterNode.HistoryPath));
+        var named = tree.ChildrenOf(ClusterNode.HistoryPath)
+            .Select(kv => (Id: ZooKeeperPath.Name(kv.Key), Record: ParsedPayloads.Of(kv.Value, HistoryRecord.TryParse)))
+            .Where(r => r.Record is not null)
+            .Select(r => (r.Id, Record: r.Record!))
+            .ToList();
         var records = named.Select(r => r.Record).ToList();
         var faults = records.Where(r => r.Type == HistoryRecordType.Fault && r.FaultId is not null)
             .Select(r => new FaultEntry(r.FaultId!, r.NodeId, r.FaultKind, r.DurationSeconds, r.At, r.IssuedBy, r.Refusal, r.Reason, r.Parameters))

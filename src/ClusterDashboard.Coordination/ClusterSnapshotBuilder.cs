@@ -8,14 +8,14 @@ public static class ClusterSnapshotBuilder
 {
     internal static ClusterSnapshot Build(ClusterNodeOptions options, TreeSnapshot tree, DateTimeOffset now)
     {
-        var heartbeat = tree.Nodes.TryGetValue(options.HeartbeatPath, out var beat) ? HeartbeatInfo.TryParse(beat.Data) : null;
+        var heartbeat = tree.Nodes.TryGetValue(options.HeartbeatPath, out var beat) ? ParsedPayloads.Of(beat, HeartbeatInfo.TryParse) : null;
         var queue = Queue(options, tree);
         var candidates = new List<CandidateInfo>(queue.Candidates.Count);
         for (var i = 0; i < queue.Candidates.Count; i++)
         {
             var (name, sequence, czxid) = queue.Candidates[i];
             var znode = tree.Nodes[ZooKeeperPath.Combine(options.ElectionPath, name)];
-            var payload = CandidatePayload.TryParse(znode.Data);
+            var payload = ParsedPayloads.Of(znode, CandidatePayload.TryParse);
             candidates.Add(new CandidateInfo(name, sequence, payload?.NodeId, payload?.Url, i == 0, i == 0 ? null : queue.Candidates[i - 1].Name) { Czxid = czxid, Owner = znode.Stat.EphemeralOwner });
         }
 
@@ -31,11 +31,11 @@ public static class ClusterSnapshotBuilder
         // A status or member znode speaks for the node it is named after, and only for it: one that claims another
         // node's id is not that node's (and two claiming one id must not both count).
         var statuses = tree.ChildrenOf(ClusterNode.StatusPath)
-            .Select(kv => (Name: ZooKeeperPath.Name(kv.Key), Status: NodeStatus.TryParse(kv.Value.Data)))
+            .Select(kv => (Name: ZooKeeperPath.Name(kv.Key), Status: ParsedPayloads.Of(kv.Value, NodeStatus.TryParse)))
             .Where(s => s.Status?.NodeId == s.Name)
             .ToDictionary(s => s.Name, s => s.Status!, StringComparer.Ordinal);
         var registered = tree.ChildrenOf(options.MembersPath)
-            .Select(kv => (Name: ZooKeeperPath.Name(kv.Key), Member: MemberPayload.TryParse(kv.Value.Data)))
+            .Select(kv => (Name: ZooKeeperPath.Name(kv.Key), Member: ParsedPayloads.Of(kv.Value, MemberPayload.TryParse)))
             .Where(m => m.Member?.NodeId == m.Name)
             .Select(m => m.Member!)
             .Select(m =>

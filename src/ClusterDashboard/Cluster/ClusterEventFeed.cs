@@ -93,7 +93,6 @@ public sealed class ClusterEventFeed : IDisposable
 
     private (long Pzxid, long Mzxid) _historyKey = (-1, -1);
     private ClusterHistory? _history;
-    private readonly HistoryRecordCache _historyRecords = new();
 
     /// <summary>The cluster's history as the current view has it: built again only when a record under /history came,
     /// went or was rewritten, not for every heartbeat, so pages refreshing each second and the API share one build.</summary>
@@ -112,7 +111,7 @@ public sealed class ClusterEventFeed : IDisposable
                 }
             }
 
-            var built = ClusterHistoryBuilder.Build(tree, _historyRecords);
+            var built = ClusterHistoryBuilder.Build(tree);
             lock (_lock)
             {
                 (_historyKey, _history) = (key, built);
