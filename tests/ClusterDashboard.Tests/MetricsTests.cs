@@ -47,9 +47,12 @@ public sealed partial class MetricsTests(StandaloneZooKeeperFixture zookeeper) :
 
         var after = await Eventually.UntilAsync(
             ct => watcher.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct),
-            scrape => Value(scrape, "clusterdashboard_failover_election_seconds_count", mine) >= 1,
+            // The fault's record and the successor's come from different nodes, in either order: both phases count.
+            scrape => Value(scrape, "clusterdashboard_failover_election_seconds_count", mine) >= 1
+                && Value(scrape, "clusterdashboard_failover_detection_seconds_count", mine) >= 1
+                && Value(scrape, "clusterdashboard_faults_injected_total", mine, "kind=\"resign\"") >= 1,
             Deadline,
-            "the failover's election is measured");
+            "the failover's election and detection are measured, and its fault counted");
         Assert.True(Value(after, "clusterdashboard_leader_changes_total", mine) > Value(before, "clusterdashboard_leader_changes_total", mine));
         Assert.Equal(1, Value(after, "clusterdashboard_faults_injected_total", mine, "kind=\"resign\""));
         Assert.Equal(1, Value(after, "clusterdashboard_leadership_state", mine, "state=\"leader\""));

@@ -23,7 +23,8 @@ public sealed class ClusterMetrics : IDisposable
     private readonly UpDownCounter<long> _hubConnections;
     private readonly IDisposable _subscription;
     private readonly DateTimeOffset _since;
-    private readonly HashSet<string> _recorded = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _elections = new(StringComparer.Ordinal); // failovers whose election is recorded
+    private readonly HashSet<string> _detections = new(StringComparer.Ordinal); // and whose detection is
     private readonly KeyValuePair<string, object?> _node;
 
     public ClusterMetrics(IMeterFactory meters, ClusterEventFeed feed, IClusterObserver observer, TimeProvider time)
@@ -80,7 +81,10 @@ public sealed class ClusterMetrics : IDisposable
         return Task.CompletedTask;
     }
 
-    // A new history record: a fault carried out is counted; an election's phases are measured once its record exists.
+    // A new history record: a fault carried out is counted; a failover's phases are measured once the records that
+    // tell them exist. The successor's record and the fault's come from different nodes in either order, so each phase
+    // is recorded when it first can be: the election with the successor's record, the detection once the fault that
+    // caused it is in too.
     private void Record(string path)
     {
         var tree = _observer.Tree;
@@ -94,22 +98,30 @@ public sealed class ClusterMetrics : IDisposable
             // By kind only: node ids come from ZooKeeper, and a forger writing many must not grow the label set.
             _faults.Add(1, _node, new KeyValuePair<string, object?>("kind", kind.Name()));
         }
-        else if (record.Type == HistoryRecordType.Leader)
-        {
-            var changes = _feed.History.LeaderChanges;
-            // Only ids still in the (pruned) history are remembered, so the set stays as small as the history.
-            _recorded.IntersectWith(changes.Select(c => c.Id));
-            foreach (var change in changes.Where(c => c.ElectedAt >= _since && _recorded.Add(c.Id)))
-            {
-                if (change.DetectionMs is { } detection)
-                {
-                    _detection.Record(detection / 1000, _node);
-                }
 
-                if (change.ElectionMs is { } election)
-                {
-                    _election.Record(election / 1000, _node);
-                }
+        if (record.Type is HistoryRecordType.Leader or HistoryRecordType.Fault)
+        {
+            MeasureFailovers();
+        }
+    }
+
+    private void MeasureFailovers()
+    {
+        var changes = _feed.History.LeaderChanges;
+        // Only ids still in the (pruned) history are remembered, so the sets stay as small as the history.
+        var ids = changes.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        _elections.IntersectWith(ids);
+        _detections.IntersectWith(ids);
+        foreach (var change in changes.Where(c => c.ElectedAt >= _since))
+        {
+            if (change.ElectionMs is { } election && _elections.Add(change.Id))
+            {
+                _election.Record(election / 1000, _node);
+            }
+
+            if (change.DetectionMs is { } detection && _detections.Add(change.Id))
+            {
+                _detection.Record(detection / 1000, _node);
             }
         }
     }
