@@ -12,7 +12,7 @@ internal static class ClientBenchmark
     /// <see cref="ZooKeeperDialers.Tls"/>, Java's through its Netty socket and the zookeeper.ssl properties).</param>
     public static async Task RunAsync(string connectString, TimeSpan warmup, TimeSpan measure, TestCertificates? tls = null)
     {
-        var java = await JavaDriver.CompileAsync("ClientBench.java");
+        using var java = await JavaDriver.CompileAsync("ClientBench.java");
         var dialer = tls is null ? null : ZooKeeperDialers.Tls(tls.ClientOptions());
         string[] properties = tls is null ? [] :
         [

@@ -38,7 +38,7 @@ internal static class ElectionBenchmark
             return 2;
         }
 
-        var java = await JavaDriver.CompileAsync("ElectionBench.java", CuratorJars.Where(j => File.Exists(Path.Combine("/usr/share/java", j))).ToArray());
+        using var java = await JavaDriver.CompileAsync("ElectionBench.java", CuratorJars.Where(j => File.Exists(Path.Combine("/usr/share/java", j))).ToArray());
         var timeout = TimeSpan.FromSeconds(2);
         string[] Args(string mode, int n, int rounds, TimeSpan sessionTimeout) =>
             [connectString, mode, Text(n), Text(rounds), Text((int)sessionTimeout.TotalMilliseconds), Text((int)serverTick.TotalMilliseconds)];

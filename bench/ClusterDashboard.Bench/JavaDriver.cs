@@ -1,7 +1,8 @@
 namespace ClusterDashboard.Bench;
 
-/// <summary>Compiles and runs the Java drivers in bench/java against Debian's ZooKeeper jars.</summary>
-internal sealed class JavaDriver
+/// <summary>Compiles and runs the Java drivers in bench/java against Debian's ZooKeeper jars; disposing it deletes the
+/// classes it compiled.</summary>
+internal sealed class JavaDriver : IDisposable
 {
     private static readonly string[] Jars =
     [
@@ -27,6 +28,8 @@ internal sealed class JavaDriver
         await DriverProcess.ExecAsync("javac", ["-nowarn", "-d", classes, "-cp", driver._classPath, sourcePath]);
         return driver;
     }
+
+    public void Dispose() => Directory.Delete(_classes, recursive: true);
 
     public Task<Measurement> RunAsync(string mainClass, params string[] args) => RunAsync<Measurement>(mainClass, args);
 

@@ -60,6 +60,7 @@ internal sealed class NodeProcess : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        ProcessRegistry.Track(process); // killed at exit, should the benchmark end before disposing it
         return new NodeProcess(id, url, process);
     }
 
@@ -103,6 +104,7 @@ internal sealed class NodeProcess : IDisposable
             _process.WaitForExit(10_000);
         }
 
+        ProcessRegistry.Forget(_process);
         _process.Dispose();
     }
 }

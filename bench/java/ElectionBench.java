@@ -62,7 +62,7 @@ public final class ElectionBench {
         waitForOneLeader(all);
 
         // A few unmeasured rounds first, on both sides, so the tail is not the JIT's first pass over the code.
-        int warmup = mode.equals("graceful") ? 5 : mode.equals("crash") ? 2 : 0;
+        int warmup = mode.equals("graceful") ? 40 : mode.equals("crash") ? 2 : 0;
         long[] latencies = new long[rounds];
         long[] fromDeletion = new long[rounds];
         long notifications = 0;

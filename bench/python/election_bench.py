@@ -160,7 +160,7 @@ def main(argv):
     wait_for_one_leader(everyone)
 
     # A few unmeasured rounds first, as on the other sides.
-    warmup = {"graceful": 5, "crash": 2}.get(mode, 0)
+    warmup = {"graceful": 40, "crash": 2}.get(mode, 0)
     latencies = [0] * rounds
     from_deletion = [0] * rounds
     notifications = 0
