@@ -24,12 +24,30 @@ internal sealed class JavaDriver : IDisposable
     {
         var classes = Directory.CreateTempSubdirectory("bench-java-").FullName;
         var driver = new JavaDriver(classes, extraJars);
-        var sourcePath = Path.Combine(AppContext.BaseDirectory, "java", source);
-        await DriverProcess.ExecAsync("javac", ["-nowarn", "-d", classes, "-cp", driver._classPath, sourcePath]);
-        return driver;
+        try
+        {
+            var sourcePath = Path.Combine(AppContext.BaseDirectory, "java", source);
+            await DriverProcess.ExecAsync("javac", ["-nowarn", "-d", classes, "-cp", driver._classPath, sourcePath]);
+            return driver;
+        }
+        catch
+        {
+            driver.Dispose();
+            throw;
+        }
     }
 
-    public void Dispose() => Directory.Delete(_classes, recursive: true);
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_classes, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left in the temp directory: not worth hiding why the run ended.
+        }
+    }
 
     public Task<Measurement> RunAsync(string mainClass, params string[] args) => RunAsync<Measurement>(mainClass, args);
 

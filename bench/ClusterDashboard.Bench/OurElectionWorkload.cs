@@ -68,10 +68,12 @@ internal static class OurElectionWorkload
             var fromDeletion = new List<double>();
             long notifications = 0;
             var server = connectString.Split(',')[0];
-            // Unmeasured rounds first, the same number on every side: 40 graceful ones, so the methods a failover runs once
-            // each (.NET recompiles a method at full optimisation after 30 calls, in the background) are recompiled before
-            // the measured rounds instead of during them, and the tail is not the JIT's.
-            var warmup = mode switch { "graceful" => 40, "crash" => 2, _ => 0 };
+            // Unmeasured rounds first, the same number on every side: 80 graceful ones, so the methods a failover runs once
+            // each are recompiled before the measured rounds instead of during them, and the tail is not the JIT's. .NET
+            // recompiles a method after 30 calls, in the background, and with dynamic PGO (this process keeps .NET's
+            // default) twice: instrumented, then optimised from its profile after about 30 more. Crash rounds take seconds
+            // each and run the same failover path, which the graceful rounds before them have warmed.
+            var warmup = mode switch { "graceful" => 80, "crash" => 2, _ => 0 };
             var anchor = Stopwatch.GetTimestamp(); // crashes: the server tick that expired the previous leader
             // The server expires sessions on ticks of its monotonic clock, which is this process's clock too
             // (CLOCK_MONOTONIC on Linux, for Stopwatch and Java's nanoTime alike).

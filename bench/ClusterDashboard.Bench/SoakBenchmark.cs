@@ -261,12 +261,12 @@ internal static class SoakBenchmark
             $"{sample.Minute,4} | {string.Join(" | ", nodes.Select(Node))} | {sample.Values["node-1 pages"],5:F0} | {sample.Values["servers: connections"],5:F0} {sample.Values["servers: watches"],7:F0} {sample.Values["servers: znodes"],6:F0} {sample.Values["servers: ephemerals"],5:F0} | {counts.Resigns,7} {counts.Faults,6} {counts.Refused,7}");
     }
 
-    // A series "grows" when, over the second half of the run (the first half holds the warm-up: JIT, caches, pools
-    // filling), both hold: its least-squares slope would add more than its allowance in an hour (a twentieth of its
-    // level, and at least a floor below which a change is noise: a thread pool thread, a GC's worth of heap), and the
-    // last quarter's median lies above everything the third quarter reached. The slope alone calls a bounded sawtooth
-    // (a history pruned every hundred records) or jitter (threads coming and going) growth whenever a sample happens to
-    // land high near the end; a series that keeps climbing leaves its earlier peaks behind.
+    // A series "grows" when its slope over the second half of the run (the first half holds the warm-up: JIT, caches,
+    // pools filling) would add more than its allowance in an hour: a twentieth of its level, and at least a floor below
+    // which a change is noise (a thread pool thread, a GC's worth of heap). The slope is Theil and Sen's, the median of
+    // the slopes between every two samples: a least-squares line through a bounded sawtooth (a history pruned every
+    // hundred records) or through jitter (threads coming and going) tilts whenever a sample happens to land high near
+    // the end, while the median of all pairs stays level on them and still follows a series that keeps climbing.
     private static bool Verdict(List<Sample> samples, ChurnCounts counts)
     {
         var tail = samples.Skip(samples.Count / 2).ToList();
@@ -293,7 +293,7 @@ internal static class SoakBenchmark
             return false;
         }
 
-        Console.WriteLine($"{"series",-24} {"first",9} {"last",9} {"slope/h",9} {"3rd q max",9} {"4th q p50",9}  verdict (over minutes {tail[0].Minute}..{tail[^1].Minute})");
+        Console.WriteLine($"{"series",-24} {"first",9} {"last",9} {"slope/h",9}  verdict (Theil-Sen slope over minutes {tail[0].Minute}..{tail[^1].Minute})");
         foreach (var key in samples[0].Values.Keys)
         {
             var series = samples.Select(s => s.Values[key]).ToList();
@@ -305,30 +305,38 @@ internal static class SoakBenchmark
                 continue;
             }
 
-            var slope = Slope(tail.Select(s => (double)s.Minute).ToList(), tail.Select(s => s.Values[key]).ToList()) * 60;
+            var slope = TheilSenSlope(tail.Select(s => (double)s.Minute).ToList(), tail.Select(s => s.Values[key]).ToList()) * 60;
             var level = tail.Average(s => s.Values[key]);
             var floor = key.EndsWith("MB", StringComparison.Ordinal) ? 5 : key.EndsWith("threads", StringComparison.Ordinal) ? 3 : key.Contains("servers", StringComparison.Ordinal) ? 2 : 5;
-            var (third, last) = (tail.Take(tail.Count / 2).Select(s => s.Values[key]).ToList(), tail.Skip(tail.Count / 2).Select(s => s.Values[key]).ToList());
-            var grows = slope > Math.Max(level / 20, floor) && Median(last) > third.Max();
+            var grows = slope > Math.Max(level / 20, floor);
             healthy &= !grows;
-            Console.WriteLine($"{key,-24} {series[0],9:F1} {series[^1],9:F1} {slope,9:F2} {third.Max(),9:F1} {Median(last),9:F1}  {(grows ? "GROWS" : "steady")}");
+            Console.WriteLine($"{key,-24} {series[0],9:F1} {series[^1],9:F1} {slope,9:F2}  {(grows ? "GROWS" : "steady")}");
         }
 
         Console.WriteLine(healthy ? "verdict: nothing grows without bound; no session or watch is left behind" : "verdict: FAILED (see above)");
         return healthy;
     }
 
-    private static double Median(List<double> values)
+    private static double TheilSenSlope(List<double> x, List<double> y)
     {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+        var slopes = new List<double>();
+        for (var i = 0; i < x.Count; i++)
+        {
+            for (var j = i + 1; j < x.Count; j++)
+            {
+                if (x[j] != x[i])
+                {
+                    slopes.Add((y[j] - y[i]) / (x[j] - x[i]));
+                }
+            }
+        }
 
-    private static double Slope(IReadOnlyList<double> x, IReadOnlyList<double> y)
-    {
-        var mx = x.Average();
-        var my = y.Average();
-        var den = x.Select(v => (v - mx) * (v - mx)).Sum();
-        return den == 0 ? 0 : x.Zip(y, (a, b) => (a - mx) * (b - my)).Sum() / den;
+        if (slopes.Count == 0)
+        {
+            return 0;
+        }
+
+        slopes.Sort();
+        return slopes.Count % 2 == 1 ? slopes[slopes.Count / 2] : (slopes[(slopes.Count / 2) - 1] + slopes[slopes.Count / 2]) / 2;
     }
 }

@@ -20,7 +20,7 @@ namespace ClusterDashboard.Bench;
 internal static class ViewsBenchmark
 {
     private static readonly string[] Views = ["long-poll", "sse", "hub"];
-    private const int WarmupRounds = 20;
+    private const int WarmupRounds = 40; // the app runs without dynamic PGO: a method is recompiled after 30 calls
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
 
     public static async Task<int> RunAsync(int rounds)

@@ -159,8 +159,8 @@ def main(argv):
         everyone.append(p)
     wait_for_one_leader(everyone)
 
-    # A few unmeasured rounds first, as on the other sides.
-    warmup = {"graceful": 40, "crash": 2}.get(mode, 0)
+    # Unmeasured rounds first, as many as on the other sides (80 graceful), whose JITs need them.
+    warmup = {"graceful": 80, "crash": 2}.get(mode, 0)
     latencies = [0] * rounds
     from_deletion = [0] * rounds
     notifications = 0

@@ -15,7 +15,8 @@ internal static class ParsedPayloads
     private static readonly ConditionalWeakTable<NodeData, Parsed> Table = [];
 
     /// <summary>The payload <paramref name="parse"/> makes of <paramref name="node"/>'s data (null when it is not one),
-    /// from the last time this very version was parsed as a <typeparamref name="T"/>.</summary>
+    /// from the last time this very version was parsed as a <typeparamref name="T"/>. Keyed by the type, not the parser:
+    /// each payload type has one parser (its TryParse), which every caller passes.</summary>
     public static T? Of<T>(NodeData node, Func<ReadOnlySpan<byte>, T?> parse)
         where T : class
     {

@@ -8,15 +8,15 @@ namespace ClusterDashboard.Coordination;
 /// one by one, each turned into a change carrying the zxid that made it. The caller feeds it from a single loop, so
 /// changes come out in ZooKeeper's order and every snapshot is consistent. Nothing outside the roots is read or kept,
 /// so on a shared ensemble other applications' znodes never enter the cache (ZooKeeper's own /zookeeper neither).
-/// The cache is kept in immutable maps, each change a new version sharing all but a path's worth with the last: every
-/// change is published as a snapshot, and copying a tree of hundreds of znodes for each one was most of what a node
-/// spent on a failover.
+/// The cache is kept in immutable maps, each change a new version that shares all but a few of its inner nodes with the
+/// last: every change is published as a snapshot, and copying a tree of hundreds of znodes for each one was most of
+/// what a node spent on a failover.
 /// </summary>
 public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
 {
     private static readonly ImmutableSortedSet<string> NoChildren = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
     private ImmutableDictionary<string, NodeData> _nodes = ImmutableDictionary.Create<string, NodeData>(StringComparer.Ordinal);
-    // Each cached znode's cached children, by full path; kept in step with _nodes by Set and Remove only.
+    // Each cached znode's cached children, by full path; kept in step with _nodes by LoadAsync, Set and Remove.
     private ImmutableDictionary<string, ImmutableSortedSet<string>> _children = ImmutableDictionary.Create<string, ImmutableSortedSet<string>>(StringComparer.Ordinal);
     private long _zxid;
 
@@ -210,13 +210,15 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
     {
         var created = !_nodes.ContainsKey(path);
         _nodes = _nodes.SetItem(path, node);
-        if (created && path != "/" && ZooKeeperPath.Parent(path) is var parent)
+        if (created && path != "/")
         {
+            var parent = ZooKeeperPath.Parent(path);
             _children = _children.SetItem(parent, _children.GetValueOrDefault(parent, NoChildren).Add(path));
         }
     }
 
-    // The znode and everything cached below it go, and it leaves its parent's children.
+    // The znode and everything cached below it go, and it leaves its parent's children. Below it means through the
+    // index: ZooKeeper tells of a child only after its parent, so every cached descendant hangs from a cached parent.
     private ZnodeChange? Remove(string path, long zxid)
     {
         if (!_nodes.ContainsKey(path))
@@ -238,7 +240,8 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
             }
         }
 
-        if (path != "/" && ZooKeeperPath.Parent(path) is var parent && _children.TryGetValue(parent, out var siblings))
+        var parent = path == "/" ? null : ZooKeeperPath.Parent(path);
+        if (parent is not null && _children.TryGetValue(parent, out var siblings))
         {
             var left = siblings.Remove(path);
             _children = left.IsEmpty ? _children.Remove(parent) : _children.SetItem(parent, left);

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Threading.Channels;
 using ClusterDashboard.Testing;
 using ClusterDashboard.ZooKeeper;
 
@@ -14,7 +15,7 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
         await zk.CreateAsync(root, "r");
         await zk.CreateAsync($"{root}/a", "1");
         var cache = new TreeCache([root], TimeProvider.System);
-        var events = System.Threading.Channels.Channel.CreateUnbounded<WatchedEvent>();
+        var events = Channel.CreateUnbounded<WatchedEvent>();
         await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
 
         var loaded = await cache.LoadAsync(zk, CancellationToken.None);
@@ -46,7 +47,7 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
         await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = zookeeper.ConnectString });
         await zk.CreateAsync(root, "r");
         var cache = new TreeCache([root], TimeProvider.System);
-        var events = System.Threading.Channels.Channel.CreateUnbounded<WatchedEvent>();
+        var events = Channel.CreateUnbounded<WatchedEvent>();
         await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
         await cache.LoadAsync(zk, CancellationToken.None);
 
@@ -98,7 +99,7 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
         await zk.CreateAsync($"{root}/a", "1");
         await zk.CreateAsync($"{root}/a/x", "2");
         var cache = new TreeCache([root], TimeProvider.System);
-        var events = System.Threading.Channels.Channel.CreateUnbounded<WatchedEvent>();
+        var events = Channel.CreateUnbounded<WatchedEvent>();
         await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
         await cache.LoadAsync(zk, CancellationToken.None);
         var loaded = cache.Snapshot();
@@ -133,11 +134,36 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
         Assert.Equal(6, grown.Nodes.Count);
         Assert.Equal(4, shrunk.Nodes.Count);
 
+        // A reload after changes the cache was not told of (a reconnect): the index is the new tree's. Deleted with its
+        // child, a/x goes from the index; b gains a child.
+        await zk.DeleteAsync($"{root}/a/x");
+        await zk.DeleteAsync($"{root}/a");
+        await zk.CreateAsync($"{root}/b/c", "6");
+        await cache.LoadAsync(zk, CancellationToken.None);
+        var reloaded = cache.Snapshot();
+        Assert.Equal([$"{root}/b"], Listed(reloaded, root));
+        Assert.Empty(Listed(reloaded, $"{root}/a"));
+        Assert.Equal([$"{root}/b/c"], Listed(reloaded, $"{root}/b"));
+
         // A snapshot made from nodes alone (without the cache's index) lists the same children.
         var rebuilt = new TreeSnapshot(grown.Zxid, grown.Nodes.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
         foreach (var parent in grown.Nodes.Keys)
         {
             Assert.Equal(Listed(grown, parent), Listed(rebuilt, parent));
         }
+    }
+
+    [Fact]
+    public void A_snapshot_copied_with_other_nodes_lists_their_children_not_the_old_ones()
+    {
+        static NodeData Node() => new([], new Stat(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        var first = new TreeSnapshot(1, new Dictionary<string, NodeData> { ["/r"] = Node(), ["/r/a"] = Node() });
+        Assert.Equal(["/r/a"], first.ChildrenOf("/r").Select(kv => kv.Key));
+
+        var second = first with { Nodes = new Dictionary<string, NodeData> { ["/r"] = Node(), ["/r/b"] = Node() } };
+        Assert.Equal(["/r/b"], second.ChildrenOf("/r").Select(kv => kv.Key));
+        Assert.Equal(["/r/a"], first.ChildrenOf("/r").Select(kv => kv.Key));
+        Assert.NotEqual(first, second);
+        Assert.Equal(first, first with { });
     }
 }
