@@ -24,14 +24,16 @@ public sealed class FailoverMetricsTests
         var fake = new FakeCoordination();
         var time = TimeProvider.System;
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
         using var feed = new ClusterEventFeed(fake, fake, NullLogger<ClusterEventFeed>.Instance, time);
-        using var metrics = new ClusterMetrics(services.GetRequiredService<IMeterFactory>(), feed, fake, time);
+        using var metrics = new ClusterMetrics(meters, feed, fake, time);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == ClusterMetrics.MeterName)
+                // This test's meter only: other tests' nodes in this process have meters of the same name.
+                if (instrument.Meter.Name == ClusterMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

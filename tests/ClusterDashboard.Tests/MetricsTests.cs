@@ -7,6 +7,7 @@ using ClusterDashboard.Testing;
 namespace ClusterDashboard.Tests;
 
 /// <summary>/metrics as Prometheus scrapes it, on real nodes: the instruments are there, and a failover moves them.</summary>
+[Collection(nameof(RunsAlone))]
 public sealed partial class MetricsTests(StandaloneZooKeeperFixture zookeeper) : IClassFixture<StandaloneZooKeeperFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
