@@ -33,7 +33,9 @@ public sealed class ClusterMetrics : IDisposable
         _feed = feed;
         _observer = observer;
         _since = time.GetUtcNow();
-        // Every measurement names its node: several nodes in one process (tests, a demo) share one listener.
+        // Every measurement names its node, so a listener that sees several nodes' meters tells them apart. Several
+        // nodes in one process (tests, a demo) each have a meter of this name, and an OpenTelemetry exporter keeps the
+        // first instrument of each name it meets: one node per process is what /metrics is exact for.
         _node = new KeyValuePair<string, object?>("node", feed.Local.NodeId);
         var meter = meters.Create(MeterName);
         meter.CreateObservableGauge("clusterdashboard.leadership.state", States, "{state}", "1 for the state this node's participant is in (label state), 0 for the others.");
