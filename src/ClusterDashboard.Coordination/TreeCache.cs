@@ -146,8 +146,7 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
                     return Remove(path, _zxid); // gone again already; its delete event follows
                 }
 
-                var created = !_nodes.ContainsKey(path);
-                Set(path, data.Node);
+                var created = Set(path, data.Node);
                 _zxid = Math.Max(_zxid, data.Node.Stat.Mzxid);
                 return new ZnodeChange(path, created ? ZnodeChangeKind.Created : ZnodeChangeKind.DataChanged, time.GetUtcNow(), data.Node.Stat.Mzxid);
 
@@ -206,7 +205,8 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
     }
 
     // A znode new to the cache is listed under its parent's path (a root's too, though its parent is not cached).
-    private void Set(string path, NodeData node)
+    // Returns whether it was new.
+    private bool Set(string path, NodeData node)
     {
         var created = !_nodes.ContainsKey(path);
         _nodes = _nodes.SetItem(path, node);
@@ -215,6 +215,8 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
             var parent = ZooKeeperPath.Parent(path);
             _children = _children.SetItem(parent, _children.GetValueOrDefault(parent, NoChildren).Add(path));
         }
+
+        return created;
     }
 
     // The znode and everything cached below it go, and it leaves its parent's children. Below it means through the

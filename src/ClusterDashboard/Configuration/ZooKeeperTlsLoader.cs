@@ -141,7 +141,7 @@ internal static class ZooKeeperTlsLoader
                 certificate = password is { Length: > 0 }
                     ? X509Certificate2.CreateFromEncryptedPemFile(path, password, key)
                     : X509Certificate2.CreateFromPemFile(path, key);
-                all.ImportFromPemFile(path);
+                all.ImportFromPem(System.Text.Encoding.UTF8.GetString(bytes)); // the bytes read above, not the file again
             }
             else
             {
@@ -165,8 +165,26 @@ internal static class ZooKeeperTlsLoader
             throw new InvalidOperationException($"{setting} ({path}) has no private key: give it in the file or in {Prefix}ClientKeyFile.");
         }
 
+        // Each other certificate once; a second copy of one kept (the PEM's own certificate, read again with the rest)
+        // is released here rather than left to the finalizer.
         var chain = new X509Certificate2Collection();
-        chain.AddRange(all.Where(c => c.Thumbprint != certificate.Thumbprint).DistinctBy(c => c.Thumbprint).ToArray());
+        foreach (var other in all)
+        {
+            if (ReferenceEquals(other, certificate))
+            {
+                continue;
+            }
+
+            if (other.Thumbprint != certificate.Thumbprint && chain.All(c => c.Thumbprint != other.Thumbprint))
+            {
+                chain.Add(other);
+            }
+            else
+            {
+                other.Dispose();
+            }
+        }
+
         return (certificate, chain);
     }
 
