@@ -13,6 +13,13 @@ public static class ClusterHistoryBuilder
     /// total: a node that was down and came back sees the leader when it returns, not as part of the failover.</summary>
     public static readonly TimeSpan SeenWindow = TimeSpan.FromSeconds(10);
 
+    /// <summary>The longest a failover's phase can truly take: a dead leader's candidate goes with its session, whose
+    /// timeout the server caps (maxSessionTimeout, 40 s by default), and an election takes milliseconds. The times
+    /// come from records any client with write access to /history can forge, and from several nodes' clocks; a span
+    /// below zero or beyond this is no measurement, so it is left out (null) rather than shown or put in a histogram.
+    /// </summary>
+    public static readonly TimeSpan LongestPhase = TimeSpan.FromMinutes(10);
+
     public static ClusterHistory Build(TreeSnapshot tree)
     {
         ArgumentNullException.ThrowIfNull(tree);
@@ -55,14 +62,17 @@ public static class ClusterHistoryBuilder
                 r.PredecessorGoneAt,
                 seenBy,
                 fault?.Id,
-                fault is not null && r.PredecessorGoneAt is { } gone ? (gone - fault.DecidedAt).TotalMilliseconds : null,
-                r.PredecessorGoneAt is { } g2 ? (r.At - g2).TotalMilliseconds : null,
-                fault is not null ? (lastSeen - fault.DecidedAt).TotalMilliseconds : null)
+                fault is not null && r.PredecessorGoneAt is { } gone ? Milliseconds(fault.DecidedAt, gone) : null,
+                r.PredecessorGoneAt is { } g2 ? Milliseconds(g2, r.At) : null,
+                fault is not null ? Milliseconds(fault.DecidedAt, lastSeen) : null)
             { PreviousNodeId = previous, LastSeenInTime = lastSeen });
         }
 
         return new ClusterHistory(faults, [.. changes.OrderByDescending(c => c.ElectedAt)]);
     }
+
+    private static double? Milliseconds(DateTimeOffset from, DateTimeOffset to) =>
+        to - from is var span && span >= TimeSpan.Zero && span <= LongestPhase ? span.TotalMilliseconds : null;
 
     // A fault caused a failover only if it hit the node that led and the old leader's candidate went while it lasted
     // (or just after: CauseGrace). The latest such fault is taken (faults are newest first).

@@ -69,4 +69,32 @@ public sealed class ClusterHistoryBuilderTests
         Assert.Equal(200, failover.TotalFailoverMs!.Value, 1);
         Assert.Equal(3, failover.SeenBy.Count); // still listed
     }
+
+    [Fact]
+    public void Timings_from_forged_or_skewed_records_beyond_any_real_failover_are_left_out_not_shown()
+    {
+        // Anyone who can write /history can append records with any times: here a successor "told it led" a year after
+        // its predecessor went, a successor told before its predecessor went, and a sighting a day before the fault.
+        var history = Build(
+            Elected("node-3", 1, 0),
+            Fault("f-0a1", "node-3", FaultKind.Resign, 0, 100),
+            Elected("node-1", 2, 100 + (365 * 86_400), goneAt: 100.01),
+            Fault("f-0a2", "node-1", FaultKind.Resign, 0, 200),
+            Elected("node-2", 3, 199, goneAt: 200.01),
+            Seen("node-3", 3, 199.5),
+            Fault("f-0a3", "node-2", FaultKind.Resign, 0, 300),
+            Elected("node-3", 4, 300.02, goneAt: 300.01),
+            Seen("node-1", 4, 300.05));
+
+        var byFault = history.LeaderChanges.Where(c => c.PreviousNodeId is not null).ToDictionary(c => c.FaultId ?? "none");
+        var (absurd, backwards, honest) = (byFault["f-0a1"], byFault["f-0a2"], byFault["f-0a3"]);
+        Assert.Null(absurd.ElectionMs);
+        Assert.Equal(10, absurd.DetectionMs!.Value, 1); // the span the record does not forge still counts
+        Assert.Null(absurd.TotalFailoverMs);
+        Assert.Null(backwards.ElectionMs);
+        Assert.Null(backwards.TotalFailoverMs);
+        Assert.Equal(10, honest.DetectionMs!.Value, 1);
+        Assert.Equal(10, honest.ElectionMs!.Value, 1);
+        Assert.Equal(50, honest.TotalFailoverMs!.Value, 1);
+    }
 }
