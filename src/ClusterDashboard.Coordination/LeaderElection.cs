@@ -382,7 +382,10 @@ public sealed class LeaderElection : IElectionParticipant
                         await zk.GetDataAsync(ZooKeeperPath.Combine(_electionPath, predecessor), onPredecessor, cancellationToken).ConfigureAwait(false);
                         await watchOwn.ConfigureAwait(false);
                         var owners = stats.ToDictionary(c => c.Name, c => c.EphemeralOwner, StringComparer.Ordinal);
-                        ahead = Owners([.. ahead, .. queue.Candidates.Take(index).Select(c => (Owner: owners[c.Name], c.Czxid)).Where(c => c.Owner != zk.SessionId)]);
+                        // A session whose marker, read along, says it let go (or ended) can never hold again: markers only
+                        // move forward. Dropping it now keeps the list short enough to be read along when this one leads.
+                        var letGo = markersAhead.Where((o, i) => reads.Count == 3 + markersAhead.Count && !SessionMarker.MayStillHold(reads[3 + i], o.Owner, o.Czxid)).Select(o => o.Owner).ToHashSet();
+                        ahead = Owners([.. ahead.Where(a => !letGo.Contains(a.Owner)), .. queue.Candidates.Take(index).Select(c => (Owner: owners[c.Name], c.Czxid)).Where(c => c.Owner != zk.SessionId)]);
                         Watching = predecessor;
                         Transition(run, LeadershipState.Follower, null, candidate);
                     }
@@ -606,8 +609,10 @@ public sealed class LeaderElection : IElectionParticipant
         }
     }
 
-    // How many sessions' markers a pass reads along with the queue; a successor from further back reads them after.
-    private const int MarkersReadAlong = 8;
+    // How many sessions' markers a pass reads along with the queue; a successor from further back reads them after, one
+    // round trip more on its failover. 16 covers a rotation through 17 participants, where every other session has
+    // been ahead of a successor at some time.
+    private const int MarkersReadAlong = 16;
 
     private static List<(long Owner, long Czxid)> Owners(List<(long Owner, long Czxid)> ahead) =>
         ahead.GroupBy(a => a.Owner).Select(g => (g.Key, g.Max(a => a.Czxid))).ToList();
