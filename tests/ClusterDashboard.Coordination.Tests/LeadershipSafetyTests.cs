@@ -160,6 +160,8 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         // node-2 was next in line by its old position, but its candidate is gone: node-3 leads, node-2 queues again.
         await UntilAsync(() => third.Election.State == LeadershipState.Leader, "node-3 takes over");
         await UntilAsync(() => second.Election.State == LeadershipState.Follower && second.Election.Znode != deleted, "node-2 joins again with a new candidate");
+        // node-1 resigned and queues again too: its new candidate can be listed a moment before its loop names it.
+        await UntilAsync(() => first.Election.State == LeadershipState.Follower && first.Election.Znode is not null, "node-1 queues again");
         lock (secondStates)
         {
             Assert.DoesNotContain(LeadershipState.Leader, secondStates);
