@@ -236,10 +236,14 @@ def crash_offset_ns(measured_round, rounds, session_timeout_ms):
     return int(session_timeout_ms * (0.5 + fraction) * 1_000_000)
 
 
+SETTLE_S = 0.02
+
+
 def wait_for_one_leader(everyone):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if sum(1 for p in everyone if p.leading()) == 1 and all(p.candidacy.settled(p.client) for p in everyone):
+            time.sleep(SETTLE_S)  # as every driver does: the leaders' own bookkeeping is done before a round
             return
         time.sleep(0.005)
     raise RuntimeError("no single leader")
