@@ -20,8 +20,11 @@ public sealed record ViewFreshness(long Zxid, bool Loaded, bool Synced, TimeSpan
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
 
     /// <summary>Whether answers may be built from this view: loaded, and either synced and answered lately, or out of
-    /// sync for less than <see cref="Grace"/>.</summary>
-    public bool Live => Loaded && (Synced ? LastContact <= ContactBound : Unsynced <= Grace);
+    /// sync for less than <see cref="Grace"/> after being live up to then. A connection that went silent is noticed
+    /// only when its read times out, well after its last answer: the view was in doubt before it was out of sync, and
+    /// the grace must not make it live again (<c>LastContact - Unsynced</c> is how long it had gone unanswered when it
+    /// went out of sync).</summary>
+    public bool Live => Loaded && (Synced ? LastContact <= ContactBound : Unsynced <= Grace && LastContact - Unsynced <= ContactBound);
 
     /// <summary>Why the view is not live, for a 503's detail; null when it is.</summary>
     public string? StaleReason => Live

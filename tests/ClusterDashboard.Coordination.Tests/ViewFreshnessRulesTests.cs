@@ -24,6 +24,15 @@ public sealed class ViewFreshnessRulesTests
     }
 
     [Fact]
+    public void A_view_whose_connection_went_silent_is_not_made_live_again_by_the_grace_when_the_silence_is_noticed()
+    {
+        // The servers stopped answering 5 s ago (past the bound: 503); the client's read timed out just now, so the view
+        // is out of sync for 100 ms. It was in doubt long before, and stays so.
+        Assert.False(View(synced: false, lastContactMs: 5000, unsyncedMs: 100).Live);
+        Assert.NotNull(View(synced: false, lastContactMs: 5000, unsyncedMs: 100).StaleReason);
+    }
+
+    [Fact]
     public void A_view_out_of_sync_for_less_than_the_grace_is_live_and_one_never_loaded_never_is()
     {
         Assert.True(View(synced: false, lastContactMs: 700, unsyncedMs: 700).Live);
