@@ -384,7 +384,9 @@ public sealed class LeaderElection : IElectionParticipant
                         var owners = stats.ToDictionary(c => c.Name, c => c.EphemeralOwner, StringComparer.Ordinal);
                         // A session whose marker, read along, says it let go (or ended) can never hold again: markers only
                         // move forward. Dropping it now keeps the list short enough to be read along when this one leads.
-                        var letGo = markersAhead.Where((o, i) => reads.Count == 3 + markersAhead.Count && !SessionMarker.MayStillHold(reads[3 + i], o.Owner, o.Czxid)).Select(o => o.Owner).ToHashSet();
+                        var letGo = reads.Count == 3 + markersAhead.Count
+                            ? markersAhead.Where((o, i) => !SessionMarker.MayStillHold(reads[3 + i], o.Owner, o.Czxid)).Select(o => o.Owner).ToHashSet()
+                            : [];
                         ahead = Owners([.. ahead.Where(a => !letGo.Contains(a.Owner)), .. queue.Candidates.Take(index).Select(c => (Owner: owners[c.Name], c.Czxid)).Where(c => c.Owner != zk.SessionId)]);
                         Watching = predecessor;
                         Transition(run, LeadershipState.Follower, null, candidate);

@@ -74,7 +74,7 @@ public sealed class ClusterHistoryBuilderTests
     public void Timings_from_forged_or_skewed_records_beyond_any_real_failover_are_left_out_not_shown()
     {
         // Anyone who can write /history can append records with any times: here a successor "told it led" a year after
-        // its predecessor went, a successor told before its predecessor went, and a sighting a day before the fault.
+        // its predecessor went, and a successor told (and seen) before its predecessor went, before the fault even.
         var history = Build(
             Elected("node-3", 1, 0),
             Fault("f-0a1", "node-3", FaultKind.Resign, 0, 100),
