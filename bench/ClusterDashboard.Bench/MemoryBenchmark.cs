@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace ClusterDashboard.Bench;
 
 /// <summary>
-/// `memory [seconds]`: what a node costs in memory at rest. For each GC configuration in turn, three node processes of
+/// `memory [seconds] [name]`: what a node costs in memory at rest. For each GC configuration in turn (or only those whose
+/// name contains <c>name</c>, after the baseline), three node processes of
 /// the published app on one ZooKeeper server; node-1 has the dashboard page open in a headless Chromium and 100 hub
 /// clients (every topic). After a warm-up its resident set is sampled every second for <c>seconds</c> (60 by default)
 /// and printed with node-2's (no page, no clients), each beside the same figures under server GC, ASP.NET Core's
@@ -23,7 +24,7 @@ internal static class MemoryBenchmark
     // project file chose (README says which and why); the others are there to show what that choice is worth.
     private static readonly (string Name, Dictionary<string, string> Environment)[] Configurations =
     [
-        ("server GC (ASP.NET Core's default)", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_gcConcurrent"] = "1", ["DOTNET_GCConserveMemory"] = "0", ["DOTNET_TieredPGO"] = "1" }),
+        ("server GC (ASP.NET Core's default GC)", new() { ["DOTNET_gcServer"] = "1", ["DOTNET_gcConcurrent"] = "1", ["DOTNET_GCConserveMemory"] = "0", ["DOTNET_TieredPGO"] = "1" }),
         ("workstation GC, concurrent", new() { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1", ["DOTNET_GCConserveMemory"] = "0", ["DOTNET_TieredPGO"] = "1" }),
         ("the app's own (runtimeconfig)", new()),
         // One knob each over the app's own, neither of which a runtimeconfig can set: a small gen0 budget (the GC sizes
@@ -31,12 +32,18 @@ internal static class MemoryBenchmark
         // the write-xor-execute hardening.
         ("+ gen0 budget 4 MB", new() { ["DOTNET_GCgen0size"] = "0x400000" }),
         ("+ write-xor-execute off", new() { ["DOTNET_EnableWriteXorExecute"] = "0" }),
-        // Not the app's: the lowest this run could find. Both knobs above, ICU not loaded, and no method ever
-        // recompiled at tier 1 (ReadyToRun and tier-0 code only), which costs speed.
-        ("lowest: both, invariant, no tier 1", new() { ["DOTNET_GCgen0size"] = "0x400000", ["DOTNET_EnableWriteXorExecute"] = "0", ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1", ["DOTNET_TC_CallCountThreshold"] = "1000000" }),
+        // Three more a runtimeconfig could set, each over the app's own, to show why the app does not: the GC built with
+        // segments instead of regions, no tiered compilation (ReadyToRun code kept, the rest compiled once, optimised),
+        // and no quick JIT (methods without precompiled code optimised at once).
+        ("+ segments GC (libclrgc.so)", new() { ["DOTNET_GCName"] = "libclrgc.so" }),
+        ("+ no tiered compilation", new() { ["DOTNET_TieredCompilation"] = "0" }),
+        ("+ no quick JIT", new() { ["DOTNET_TC_QuickJit"] = "0" }),
+        // Not the app's: the lowest this run could find. Both environment knobs above and no method ever recompiled at
+        // tier 1 (ReadyToRun and tier-0 code only), which costs speed.
+        ("lowest: both, no tier 1", new() { ["DOTNET_GCgen0size"] = "0x400000", ["DOTNET_EnableWriteXorExecute"] = "0", ["DOTNET_TC_CallCountThreshold"] = "1000000" }),
     ];
 
-    public static async Task<int> RunAsync(int seconds)
+    public static async Task<int> RunAsync(int seconds, string? only)
     {
         var app = Path.Combine(ViewsBenchmark.RepoRoot(), "src", "ClusterDashboard", "bin", "Release", "net10.0", "ClusterDashboard.dll");
         if (!File.Exists(app))
@@ -55,7 +62,8 @@ internal static class MemoryBenchmark
         Console.WriteLine($"{"configuration",-38} | {"node-1 p50 MB",13} {"max MB",7} {"ratio",6} | {"node-2 p50 MB",13} {"max MB",7} {"ratio",6}");
         await using var zookeeper = await ZooKeeperCluster.StartAsync(1, new ZooKeeperClusterOptions { ForceSync = false });
         (double Busy, double Idle)? baseline = null;
-        foreach (var (name, environment) in Configurations)
+        // The first configuration is every ratio's baseline, so it runs even when only others are asked for by name.
+        foreach (var (name, environment) in Configurations.Where((c, i) => i == 0 || only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             var (busy, idle, where) = await MeasureAsync(app, zookeeper.ConnectString + "/memory-" + Guid.NewGuid().ToString("N")[..8], environment, seconds);
             baseline ??= (busy.Median, idle.Median);

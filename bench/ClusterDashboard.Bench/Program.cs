@@ -19,7 +19,7 @@ if (command == "views")
 if (command == "memory")
 {
     // Runs its own server and three node processes per GC configuration: see MemoryBenchmark.
-    return await MemoryBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60);
+    return await MemoryBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60, args.Length > 2 ? args[2] : null);
 }
 
 if (command == "soak")
