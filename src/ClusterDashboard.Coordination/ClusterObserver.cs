@@ -279,7 +279,9 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     {
         try
         {
-            Publish(await _tree.ApplyAsync(pending).ConfigureAwait(false) is { } change ? [change] : [], force: false);
+            // A deletion's view goes out as soon as the znode leaves the cache (a failover is a deletion), its index a
+            // lower bound for the one round trip until the deletion's own zxid is read; the change itself follows.
+            Publish(await _tree.ApplyAsync(pending, () => Publish([], force: false)).ConfigureAwait(false) is { } change ? [change] : [], force: false);
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
         {

@@ -124,7 +124,11 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
 
     /// <summary>Applies an event begun with <see cref="Begin"/>, once its reads are answered; events are applied in the
     /// order they were begun. Returns the change it made, if any.</summary>
-    public async Task<ZnodeChange?> ApplyAsync(PendingEvent pending)
+    /// <param name="removed">Called for a deletion as soon as the znode has left the cache, before its parent's read is
+    /// answered: a deletion needs nothing from the server but its zxid, so a view can be made from the cache a round
+    /// trip sooner. Until the read answers, <see cref="Zxid"/> is one past the last zxid applied, a lower bound of the
+    /// deletion's own (every change before it is applied, and zxids only go up); then the deletion's own.</param>
+    public async Task<ZnodeChange?> ApplyAsync(PendingEvent pending, Action? removed = null)
     {
         ArgumentNullException.ThrowIfNull(pending);
         if (pending.Event.Path is not { } path || !Contains(path))
@@ -151,6 +155,14 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
                 return new ZnodeChange(path, created ? ZnodeChangeKind.Created : ZnodeChangeKind.DataChanged, time.GetUtcNow(), data.Node.Stat.Mzxid);
 
             case WatchEventType.NodeDeleted:
+                var at = time.GetUtcNow();
+                var gone = Remove(path);
+                if (gone)
+                {
+                    _zxid++;
+                    removed?.Invoke();
+                }
+
                 // The parent's pzxid is the zxid of its latest child change: the delete, unless more came since.
                 long zxid;
                 if (pending.Reads is { } parentRead)
@@ -165,7 +177,7 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
                 }
 
                 _zxid = Math.Max(_zxid, zxid);
-                return Remove(path, zxid);
+                return gone ? new ZnodeChange(path, ZnodeChangeKind.Deleted, at, zxid) : null;
             default:
                 return null;
         }
@@ -221,11 +233,14 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
 
     // The znode and everything cached below it go, and it leaves its parent's children. Below it means through the
     // index: ZooKeeper tells of a child only after its parent, so every cached descendant hangs from a cached parent.
-    private ZnodeChange? Remove(string path, long zxid)
+    private ZnodeChange? Remove(string path, long zxid) =>
+        Remove(path) ? new ZnodeChange(path, ZnodeChangeKind.Deleted, time.GetUtcNow(), zxid) : null;
+
+    private bool Remove(string path)
     {
         if (!_nodes.ContainsKey(path))
         {
-            return null;
+            return false;
         }
 
         var gone = new Stack<string>([path]);
@@ -249,7 +264,7 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
             _children = left.IsEmpty ? _children.Remove(parent) : _children.SetItem(parent, left);
         }
 
-        return new ZnodeChange(path, ZnodeChangeKind.Deleted, time.GetUtcNow(), zxid);
+        return true;
     }
 
     /// <summary>Whether <paramref name="path"/> lies in one of the cached subtrees.</summary>

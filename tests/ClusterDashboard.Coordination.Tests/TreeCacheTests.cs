@@ -91,6 +91,52 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
     }
 
     [Fact]
+    public async Task A_deletion_leaves_the_cache_before_its_zxid_is_read_and_its_change_then_carries_that_zxid()
+    {
+        var root = TestPaths.Unique("tree");
+        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = zookeeper.ConnectString });
+        await zk.CreateAsync(root, "r");
+        await zk.CreateAsync($"{root}/a", "1");
+        await zk.CreateAsync($"{root}/b", "2");
+        var cache = new TreeCache([root], TimeProvider.System);
+        var events = Channel.CreateUnbounded<WatchedEvent>();
+        await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
+        await cache.LoadAsync(zk, CancellationToken.None);
+        var before = cache.Zxid;
+        await zk.DeleteAsync($"{root}/a");
+        var deleted = await events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(WatchEventType.NodeDeleted, deleted.Type);
+
+        // The server frozen, the parent's read the deletion's zxid comes from cannot be answered: the cache still
+        // lets the deletion out at once, with an index past every change before it.
+        var server = zookeeper.Cluster.Servers[0];
+        var removed = new TaskCompletionSource<TreeSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<ZnodeChange?> applying;
+        await server.PauseAsync();
+        try
+        {
+            var pending = cache.Begin(zk, deleted, CancellationToken.None);
+            applying = cache.ApplyAsync(pending, () => removed.TrySetResult(cache.Snapshot()));
+            var early = await removed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.False(pending.Reads!.IsCompleted);
+            Assert.DoesNotContain($"{root}/a", early.Nodes.Keys);
+            Assert.Contains($"{root}/b", early.Nodes.Keys);
+            Assert.True(early.Zxid > before);
+        }
+        finally
+        {
+            await server.ResumeAsync();
+        }
+
+        var change = await applying.WaitAsync(TimeSpan.FromSeconds(10));
+        var parent = await zk.ExistsAsync(root);
+        Assert.Equal(ZnodeChangeKind.Deleted, change!.Kind);
+        Assert.Equal(parent!.Pzxid, change.Zxid);
+        Assert.Equal(parent.Pzxid, cache.Zxid);
+        Assert.True((await removed.Task).Zxid <= change.Zxid);
+    }
+
+    [Fact]
     public async Task A_snapshot_lists_each_znodes_children_and_stays_as_it_was_taken()
     {
         var root = TestPaths.Unique("tree");

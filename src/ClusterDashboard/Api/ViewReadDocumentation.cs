@@ -38,7 +38,7 @@ internal sealed class ViewReadDocumentation : IOperationFilter
             }
 
             AddHeaderParameter(operation, "If-None-Match", "The ETag of an earlier answer: 304 while the view is still that one.");
-            Describe(operation, "200", ("X-Cluster-Index", "The zxid of the view the answer comes from.", JsonSchemaType.Integer),
+            Describe(operation, "200", ("X-Cluster-Index", "The zxid of the view the answer comes from (for the one round trip after a deletion is heard and before its zxid is read, one past the view before it: a lower bound).", JsonSchemaType.Integer),
                 ("ETag", "The view's zxid, quoted.", JsonSchemaType.String),
                 ("X-Cluster-LastContact", "Milliseconds since ZooKeeper last answered this node's view session.", JsonSchemaType.Integer),
                 ("X-Cluster-Stale", "`true` when answered from a view that is not live (only with `?stale`).", JsonSchemaType.String));
