@@ -26,6 +26,16 @@ public sealed class ClusterMetrics : IDisposable
     private readonly HashSet<string> _elections = new(StringComparer.Ordinal); // failovers whose election is recorded
     private readonly HashSet<string> _detections = new(StringComparer.Ordinal); // and whose detection is
     private readonly KeyValuePair<string, object?> _node;
+    private readonly ITimer _measure;
+    private readonly Lock _measuring = new();
+    private int _measurePending;
+
+    /// <summary>How long after a record that may complete a failover its phases are measured. A failover writes its
+    /// records in a burst (the successor's, the fault's) just as every view is being told of the new leader, and
+    /// measuring builds the history from all its records: once per burst and after it costs one build instead of
+    /// several, and none while the views are on their way. The phases come from the records' own times, so the wait
+    /// changes no figure.</summary>
+    public static readonly TimeSpan MeasureDelay = TimeSpan.FromMilliseconds(250);
 
     public ClusterMetrics(IMeterFactory meters, ClusterEventFeed feed, IClusterObserver observer, TimeProvider time)
     {
@@ -49,6 +59,7 @@ public sealed class ClusterMetrics : IDisposable
         _faults = meter.CreateCounter<long>("clusterdashboard.faults.injected", "{fault}", "Faults carried out in the cluster since this node started, by kind (label kind).");
         _detection = meter.CreateHistogram<double>("clusterdashboard.failover.detection", "s", "A failover's detection: the fault carried out until the old leader's znode was gone.");
         _election = meter.CreateHistogram<double>("clusterdashboard.failover.election", "s", "A failover's election: the old leader's znode gone until the successor knew it led.");
+        _measure = time.CreateTimer(_ => MeasureNow(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _subscription = feed.Subscribe(OnEventAsync);
     }
 
@@ -101,7 +112,17 @@ public sealed class ClusterMetrics : IDisposable
             _faults.Add(1, _node, new KeyValuePair<string, object?>("kind", kind.Name()));
         }
 
-        if (record.Type is HistoryRecordType.Leader or HistoryRecordType.Fault)
+        if ((record.Type is HistoryRecordType.Leader or HistoryRecordType.Fault) && Interlocked.Exchange(ref _measurePending, 1) == 0)
+        {
+            _measure.Change(MeasureDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    // A record coming while this runs arms the timer again, so it is measured too.
+    private void MeasureNow()
+    {
+        Volatile.Write(ref _measurePending, 0);
+        lock (_measuring)
         {
             MeasureFailovers();
         }
@@ -128,5 +149,9 @@ public sealed class ClusterMetrics : IDisposable
         }
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _measure.Dispose();
+    }
 }
