@@ -10,28 +10,20 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
     [Fact]
     public async Task The_cache_loads_the_tree_and_follows_every_change_in_zxid_order()
     {
-        var root = TestPaths.Unique("tree");
-        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = zookeeper.ConnectString });
-        await zk.CreateAsync(root, "r");
-        await zk.CreateAsync($"{root}/a", "1");
-        var cache = new TreeCache([root], TimeProvider.System);
-        var events = Channel.CreateUnbounded<WatchedEvent>();
-        await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
-
-        var loaded = await cache.LoadAsync(zk, CancellationToken.None);
+        await using var tree = await CachedRootAsync(("a", "1"));
+        var (root, zk, cache) = (tree.Root, tree.Zk, tree.Cache);
         var changes = new List<ZnodeChange?>();
         async Task StepAsync(Func<Task> change)
         {
             await change();
-            var e = await events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            changes.Add(await cache.ApplyAsync(zk, e, CancellationToken.None));
+            changes.Add(await cache.ApplyAsync(zk, await tree.NextEventAsync(), CancellationToken.None));
         }
 
         await StepAsync(() => zk.CreateAsync($"{root}/a/b", "2"));
         await StepAsync(() => zk.SetDataAsync($"{root}/a", Encoding.UTF8.GetBytes("1'")));
         await StepAsync(() => zk.DeleteAsync($"{root}/a/b"));
 
-        Assert.Equal([root, $"{root}/a"], loaded.Select(c => c.Path).Order(StringComparer.Ordinal));
+        Assert.Equal([root, $"{root}/a"], tree.Loaded.Select(c => c.Path).Order(StringComparer.Ordinal));
         Assert.Equal([ZnodeChangeKind.Created, ZnodeChangeKind.DataChanged, ZnodeChangeKind.Deleted], changes.Select(c => c!.Kind));
         Assert.True(changes[0]!.Zxid < changes[1]!.Zxid && changes[1]!.Zxid < changes[2]!.Zxid, "zxids follow the order of the changes");
         var snapshot = cache.Snapshot();
@@ -43,13 +35,8 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
     [Fact]
     public async Task Events_whose_reads_travel_together_leave_the_cache_as_a_fresh_load_would()
     {
-        var root = TestPaths.Unique("tree");
-        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = zookeeper.ConnectString });
-        await zk.CreateAsync(root, "r");
-        var cache = new TreeCache([root], TimeProvider.System);
-        var events = Channel.CreateUnbounded<WatchedEvent>();
-        await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
-        await cache.LoadAsync(zk, CancellationToken.None);
+        await using var tree = await CachedRootAsync();
+        var (root, zk, cache) = (tree.Root, tree.Zk, tree.Cache);
 
         // A burst like a failover's: creates, data changes and deletes of siblings, all under one parent.
         await zk.CreateAsync($"{root}/a", "1");
@@ -61,7 +48,7 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
         var burst = new List<WatchedEvent>();
         while (burst.Count < 6)
         {
-            burst.Add(await events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+            burst.Add(await tree.NextEventAsync());
         }
 
         // Every read on the wire before the first is applied, then applied in the events' order.
@@ -93,18 +80,11 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
     [Fact]
     public async Task A_deletion_leaves_the_cache_before_its_zxid_is_read_and_its_change_then_carries_that_zxid()
     {
-        var root = TestPaths.Unique("tree");
-        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = zookeeper.ConnectString });
-        await zk.CreateAsync(root, "r");
-        await zk.CreateAsync($"{root}/a", "1");
-        await zk.CreateAsync($"{root}/b", "2");
-        var cache = new TreeCache([root], TimeProvider.System);
-        var events = Channel.CreateUnbounded<WatchedEvent>();
-        await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
-        await cache.LoadAsync(zk, CancellationToken.None);
+        await using var tree = await CachedRootAsync(("a", "1"), ("b", "2"));
+        var (root, zk, cache) = (tree.Root, tree.Zk, tree.Cache);
         var before = cache.Zxid;
         await zk.DeleteAsync($"{root}/a");
-        var deleted = await events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var deleted = await tree.NextEventAsync();
         Assert.Equal(WatchEventType.NodeDeleted, deleted.Type);
 
         // The server frozen, the parent's read the deletion's zxid comes from cannot be answered: the cache still
@@ -139,21 +119,14 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
     [Fact]
     public async Task A_snapshot_lists_each_znodes_children_and_stays_as_it_was_taken()
     {
-        var root = TestPaths.Unique("tree");
-        await using var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = zookeeper.ConnectString });
-        await zk.CreateAsync(root, "r");
-        await zk.CreateAsync($"{root}/a", "1");
-        await zk.CreateAsync($"{root}/a/x", "2");
-        var cache = new TreeCache([root], TimeProvider.System);
-        var events = Channel.CreateUnbounded<WatchedEvent>();
-        await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
-        await cache.LoadAsync(zk, CancellationToken.None);
+        await using var tree = await CachedRootAsync(("a", "1"), ("a/x", "2"));
+        var (root, zk, cache) = (tree.Root, tree.Zk, tree.Cache);
         var loaded = cache.Snapshot();
 
         async Task StepAsync(Func<Task> change)
         {
             await change();
-            await cache.ApplyAsync(zk, await events.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)), CancellationToken.None);
+            await cache.ApplyAsync(zk, await tree.NextEventAsync(), CancellationToken.None);
         }
 
         await StepAsync(() => zk.CreateAsync($"{root}/b", "3"));
@@ -165,7 +138,6 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
         await StepAsync(() => zk.DeleteAsync($"{root}/a/y"));
         var shrunk = cache.Snapshot();
 
-        static List<string> Listed(TreeSnapshot tree, string parent) => [.. tree.ChildrenOf(parent).Select(kv => kv.Key)];
         Assert.Equal([$"{root}/a"], Listed(loaded, root));
         Assert.Equal([$"{root}/a/x"], Listed(loaded, $"{root}/a"));
         Assert.Equal([$"{root}/a", $"{root}/b"], Listed(grown, root));
@@ -200,6 +172,40 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
     }
 
     [Fact]
+    public async Task A_deletion_takes_whatever_the_cache_still_holds_below_the_znode_with_it()
+    {
+        // ZooKeeper deletes children first and tells of each, but a cache can miss a child's deletion (its event is
+        // applied after the parent's, or the child's create was read too late): the parent's deletion must not leave
+        // its subtree behind, in the nodes or in the children index.
+        await using var tree = await CachedRootAsync(("a", "1"), ("a/x", "2"), ("a/x/y", "3"), ("b", "4"));
+        var (root, zk, cache) = (tree.Root, tree.Zk, tree.Cache);
+        await zk.DeleteAsync($"{root}/a/x/y");
+        await zk.DeleteAsync($"{root}/a/x");
+        await zk.DeleteAsync($"{root}/a");
+        var events = new List<WatchedEvent>();
+        while (events.Count < 3)
+        {
+            events.Add(await tree.NextEventAsync());
+        }
+
+        // Only the last, a's own: x and y have not been told of.
+        Assert.Equal($"{root}/a", events[2].Path);
+        var change = await cache.ApplyAsync(zk, events[2], CancellationToken.None);
+
+        Assert.Equal(ZnodeChangeKind.Deleted, change!.Kind);
+        var snapshot = cache.Snapshot();
+        Assert.Equal([root, $"{root}/b"], snapshot.Nodes.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([$"{root}/b"], Listed(snapshot, root));
+        Assert.Empty(Listed(snapshot, $"{root}/a"));
+        Assert.Empty(Listed(snapshot, $"{root}/a/x"));
+
+        // The children's own deletions come after, and change nothing more.
+        Assert.Null(await cache.ApplyAsync(zk, events[0], CancellationToken.None));
+        Assert.Null(await cache.ApplyAsync(zk, events[1], CancellationToken.None));
+        Assert.Equal(snapshot.Nodes.Keys.Order(StringComparer.Ordinal), cache.Snapshot().Nodes.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_snapshot_copied_with_other_nodes_lists_their_children_not_the_old_ones()
     {
         static NodeData Node() => new([], new Stat(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
@@ -211,5 +217,42 @@ public sealed class TreeCacheTests(StandaloneZooKeeperFixture zookeeper) : IClas
         Assert.Equal(["/r/a"], first.ChildrenOf("/r").Select(kv => kv.Key));
         Assert.NotEqual(first, second);
         Assert.Equal(first, first with { });
+    }
+
+    private static List<string> Listed(TreeSnapshot tree, string parent) => [.. tree.ChildrenOf(parent).Select(kv => kv.Key)];
+
+    // How every test here begins: a root of its own with the given znodes below it (paths relative to the root, parents
+    // first), a cache loaded from it, and the events of a recursive watch on it, set before the load.
+    private async Task<CachedRoot> CachedRootAsync(params (string Below, string Data)[] znodes)
+    {
+        var root = TestPaths.Unique("tree");
+        var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = zookeeper.ConnectString });
+        try
+        {
+            await zk.CreateAsync(root, "r");
+            foreach (var (below, data) in znodes)
+            {
+                await zk.CreateAsync($"{root}/{below}", data);
+            }
+
+            var cache = new TreeCache([root], TimeProvider.System);
+            var events = Channel.CreateUnbounded<WatchedEvent>();
+            await zk.AddWatchAsync(root, e => events.Writer.TryWrite(e), AddWatchMode.PersistentRecursive);
+            var loaded = await cache.LoadAsync(zk, CancellationToken.None);
+            return new CachedRoot(root, zk, cache, loaded, events.Reader);
+        }
+        catch
+        {
+            await zk.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record CachedRoot(string Root, ZooKeeperClient Zk, TreeCache Cache, IReadOnlyList<ZnodeChange> Loaded, ChannelReader<WatchedEvent> Events)
+        : IAsyncDisposable
+    {
+        public Task<WatchedEvent> NextEventAsync() => Events.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        public ValueTask DisposeAsync() => Zk.DisposeAsync();
     }
 }
