@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using ClusterDashboard.ZooKeeper;
 
 namespace ClusterDashboard.Configuration;
@@ -104,7 +105,7 @@ internal static class ZooKeeperTlsLoader
                     throw new InvalidOperationException($"{Prefix}CaPassword is set but {setting} ({path}) is PEM, which has none: remove it, or give the PKCS12 trust store it belongs to.");
                 }
 
-                authorities.ImportFromPemFile(path);
+                authorities.ImportFromPem(Encoding.UTF8.GetString(bytes)); // the bytes checked above, not the file again
             }
             else
             {
@@ -136,12 +137,13 @@ internal static class ZooKeeperTlsLoader
         {
             if (IsPem(bytes))
             {
-                var key = keyPath is { Length: > 0 } ? keyPath : path;
-                Read(key, Prefix + "ClientKeyFile");
+                // Each file read once: what was checked is what is used, even if the file is replaced meanwhile.
+                var pem = Encoding.UTF8.GetString(bytes);
+                var key = keyPath is { Length: > 0 } ? Encoding.UTF8.GetString(Read(keyPath, Prefix + "ClientKeyFile")) : pem;
                 certificate = password is { Length: > 0 }
-                    ? X509Certificate2.CreateFromEncryptedPemFile(path, password, key)
-                    : X509Certificate2.CreateFromPemFile(path, key);
-                all.ImportFromPem(System.Text.Encoding.UTF8.GetString(bytes)); // the bytes read above, not the file again
+                    ? X509Certificate2.CreateFromEncryptedPem(pem, key, password)
+                    : X509Certificate2.CreateFromPem(pem, key);
+                all.ImportFromPem(pem);
             }
             else
             {
