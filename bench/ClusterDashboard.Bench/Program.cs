@@ -13,7 +13,7 @@ var command = args.FirstOrDefault() ?? "client";
 if (command == "views")
 {
     // Runs its own 3-server ensemble and three node processes: see ViewsBenchmark.
-    return await ViewsBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30);
+    return await ViewsBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30, args.Length > 2 && args[2] == "gc");
 }
 
 if (command == "memory")

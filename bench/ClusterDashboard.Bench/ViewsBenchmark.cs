@@ -15,7 +15,9 @@ namespace ClusterDashboard.Bench;
 /// leader through the API and times, from the old leader's node reporting over its hub that it stepped down (the
 /// resign took effect), until every node's long-poll returns, every node's stream and every node's hub names the new
 /// leader; beside it, in the same round, the election's own time: until the successor's node reports over its hub that
-/// it leads. Both go through a hub message, so its cost is on both sides.
+/// it leads. Both go through a hub message, so its cost is on both sides. `views [rounds] gc` also reads each node's
+/// collection counts after every round (at the start of its pause, off the failover), to tell the rounds in which a node
+/// collected from the others; the reads cost the nodes CPU, so the plain run leaves them out.
 /// </summary>
 internal static class ViewsBenchmark
 {
@@ -23,7 +25,7 @@ internal static class ViewsBenchmark
     private const int WarmupRounds = 40; // the app runs without dynamic PGO: a method is recompiled after 30 calls
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<int> RunAsync(int rounds)
+    public static async Task<int> RunAsync(int rounds, bool gcPerRound = false)
     {
         var app = Path.Combine(RepoRoot(), "src", "ClusterDashboard", "bin", "Release", "net10.0", "ClusterDashboard.dll");
         if (!File.Exists(app))
@@ -69,10 +71,14 @@ internal static class ViewsBenchmark
             var deletionFollowers = new List<double>();
             var byView = Views.ToDictionary(v => v, _ => new List<double>());
             var all = new List<double>();
+            var beyondServers = new List<double>();
             var processes = nodes.Select(n => (n.Id, Pid: n.ProcessId)).Concat(zookeeper.Servers.Select(z => (Id: $"zk-{z.Id}", Pid: z.ProcessId!.Value))).Append((Id: "bench", Pid: Environment.ProcessId)).ToList();
             var idle = processes.Select(_ => double.NaN).ToList();
             var cpuBefore = processes.Select(_ => double.NaN).ToList();
             var wallBefore = 0L;
+            var gcBefore = new List<NodeGc>();
+            List<NodeGc> gcLast = [];
+            var collected = new List<bool>(); // per measured round, with gcPerRound: whether some node collected in it
             for (var round = -WarmupRounds; round < rounds; round++)
             {
                 if (round == 0)
@@ -83,6 +89,13 @@ internal static class ViewsBenchmark
                     idle = [.. processes.Select((p, i) => ((CpuTime.MillisecondsOf(p.Pid) ?? double.NaN) - idleBefore[i]) / 10)];
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"views: CPU at rest, ms per s: {string.Join(", ", processes.Select((p, i) => $"{p.Id} {idle[i]:F0}"))}"));
                     cpuBefore = [.. processes.Select(p => CpuTime.MillisecondsOf(p.Pid) ?? double.NaN)];
+                    foreach (var node in nodes)
+                    {
+                        gcBefore.Add(await NodeGc.ReadAsync(http, node));
+                    }
+
+                    gcLast = [.. gcBefore];
+
                     wallBefore = Stopwatch.GetTimestamp();
                 }
 
@@ -101,6 +114,18 @@ internal static class ViewsBenchmark
                 var result = await heard.WaitAsync(TimeSpan.FromSeconds(30));
                 var deletedAt = await Task.WhenAll(deletions).WaitAsync(TimeSpan.FromSeconds(30));
                 leader = await AgreedAsync(http, nodes, TimeSpan.FromSeconds(30));
+                if (gcPerRound && round >= 0)
+                {
+                    var now = new List<NodeGc>();
+                    foreach (var node in nodes)
+                    {
+                        now.Add(await NodeGc.ReadAsync(http, node));
+                    }
+
+                    collected.Add(now.Zip(gcLast).Any(n => n.First.Since(n.Second).Collections > 0));
+                    gcLast = now;
+                }
+
                 // Failovers come one at a time, each into a cluster done with the last: its history records, status
                 // writes and heartbeat written, the old leader queued again.
                 await Task.Delay(Settle);
@@ -121,6 +146,9 @@ internal static class ViewsBenchmark
 
                 delivery.AddRange(result.Seen.Select(s => (s.Value - result.Applied[s.Key.Node]).TotalMilliseconds));
                 all.Add(result.Seen.Values.Max(Since));
+                // A node hears of the deletion only from the server its observer is on: a round whose slowest view
+                // waited for a server slow to tell anyone shows that here as a small remainder.
+                beyondServers.Add(all[^1] - deletedAt.Max(Since));
                 foreach (var view in Views)
                 {
                     byView[view].AddRange(result.Seen.Where(s => s.Key.View == view).Select(s => Since(s.Value)));
@@ -131,6 +159,13 @@ internal static class ViewsBenchmark
             var wall = Stopwatch.GetElapsedTime(wallBefore).TotalMilliseconds / rounds;
             var cpu = processes.Select((p, i) => (((CpuTime.MillisecondsOf(p.Pid) ?? double.NaN) - cpuBefore[i]) / rounds) - (idle[i] * wall / 1000)).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"views: CPU per failover beyond rest, ms: {string.Join(", ", processes.Select((p, i) => $"{p.Id} {cpu[i]:F1}"))} (rounds {wall:F0} ms apart, after {WarmupRounds} unmeasured)"));
+            var gc = new List<NodeGc>();
+            foreach (var (node, i) in nodes.Select((n, i) => (n, i)))
+            {
+                gc.Add((await NodeGc.ReadAsync(http, node)).Since(gcBefore[i]));
+            }
+
+            Console.WriteLine($"views: GC over those rounds, collections gen0/gen1/gen2: {string.Join(", ", nodes.Select((n, i) => $"{n.Id} {gc[i]}"))}");
             Console.WriteLine($"views: {rounds} resignations, 3 nodes, 3 ZooKeeper servers; ms from the old leader's node stepping down (its own stamp)");
             Console.WriteLine($"  {"",-44} {"p50",8} {"p90",8} {"p99",8} {"max",8}");
             Print("(order sent to 202, for scale)", accepted);
@@ -146,6 +181,14 @@ internal static class ViewsBenchmark
             Print("every view of every node", all);
             Console.WriteLine("  where the time goes, ms:");
             Print("observer applied to view received here", delivery);
+            Print("every view beyond the last server's notice", beyondServers);
+            if (gcPerRound)
+            {
+                // A round is counted as collected when a collection came between the reads before and after it: in
+                // its failover, or in the pause before it.
+                Print($"every view, {collected.Count(c => c)} rounds a node collected", [.. all.Where((_, i) => collected[i])]);
+                Print($"every view, {collected.Count(c => !c)} rounds none did", [.. all.Where((_, i) => !collected[i])]);
+            }
             Print("a hub message (the step-down's own)", stepDownHub);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  every view / election: p50 {Percentiles.Of(all, 0.50) / Percentiles.Of(election, 0.50):F1}x, p99 {Percentiles.Of(all, 0.99) / Percentiles.Of(election, 0.99):F1}x"));
 
@@ -285,7 +328,9 @@ internal static class ViewsBenchmark
     }
 
     private static void Print(string name, List<double> values) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-44} {Percentiles.Of(values, 0.50),8:F1} {Percentiles.Of(values, 0.90),8:F1} {Percentiles.Of(values, 0.99),8:F1} {values.Max(),8:F1}"));
+        Console.WriteLine(values.Count == 0
+            ? $"  {name,-44} {"none",8}"
+            : string.Create(CultureInfo.InvariantCulture, $"  {name,-44} {Percentiles.Of(values, 0.50),8:F1} {Percentiles.Of(values, 0.90),8:F1} {Percentiles.Of(values, 0.99),8:F1} {values.Max(),8:F1}"));
 
     // Every node's /leader names the same candidate.
     internal static async Task<JsonElement> AgreedAsync(HttpClient http, List<NodeProcess> nodes, TimeSpan deadline)
