@@ -30,11 +30,13 @@ public sealed class FaultLinkTests(StandaloneZooKeeperFixture zookeeper) : IClas
 
     private static long Received(ClientConnectionInfo connection) => long.Parse(connection.Fields["recved"], CultureInfo.InvariantCulture);
 
-    // Answered now: from here the client's read timeout and the server's session timeout both run.
+    // A request answered: the client's read timeout runs from when it sent the request, so the time is taken before
+    // sending. Taken after the answer, a continuation delayed on a busy machine would make the timeout look early.
     private static async Task<long> AnswerAsync(ZooKeeperClient zk)
     {
+        var sending = TimeProvider.System.GetTimestamp();
         await zk.ExistsAsync("/");
-        return TimeProvider.System.GetTimestamp();
+        return sending;
     }
 
     [Fact]
