@@ -52,9 +52,7 @@ internal sealed class BrowserPage : IAsyncDisposable
     /// <summary>How many Blazor circuits (open pages) the node has connected to a browser, from its own metrics.</summary>
     public static async Task<int> ConnectedAsync(HttpClient http, Uri node)
     {
-        var metrics = await http.GetStringAsync(new Uri(node, "/metrics"));
-        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("aspnetcore_components_circuit_connected{", StringComparison.Ordinal));
-        return line is null ? 0 : (int)double.Parse(line.Split(' ').Last(), CultureInfo.InvariantCulture);
+        return (int)(await NodeMetrics.ReadAsync(http, node)).Sum("aspnetcore_components_circuit_connected{");
     }
 
     /// <summary>Hub clients on the nodes in turn, each listening for the leader.</summary>

@@ -103,9 +103,8 @@ internal static class MemoryBenchmark
                 idle.Add((nodes[1].ResidentBytes() ?? throw new InvalidOperationException("node-2 exited")) / 1048576.0);
             }
 
-            var metrics = await http.GetStringAsync(new Uri(nodes[0].Url, "/metrics"));
-            var committed = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_gc_last_collection_memory_committed_size_bytes", StringComparison.Ordinal))?.Split(' ').Last();
-            var where = $"  node-1: anon {nodes[0].Status("RssAnon") / 1048576.0:F1} MB, file {nodes[0].Status("RssFile") / 1048576.0:F1} MB, shmem {nodes[0].Status("RssShmem") / 1048576.0:F1} MB, GC committed {double.Parse(committed ?? "0", CultureInfo.InvariantCulture) / 1048576.0:F1} MB, threads {Directory.GetDirectories($"/proc/{nodes[0].ProcessId}/task").Length}";
+            var committed = (await NodeMetrics.ReadAsync(http, nodes[0].Url)).Sum("dotnet_gc_last_collection_memory_committed_size_bytes");
+            var where = $"  node-1: anon {nodes[0].Status("RssAnon") / 1048576.0:F1} MB, file {nodes[0].Status("RssFile") / 1048576.0:F1} MB, shmem {nodes[0].Status("RssShmem") / 1048576.0:F1} MB, GC committed {committed / 1048576.0:F1} MB, threads {Directory.GetDirectories($"/proc/{nodes[0].ProcessId}/task").Length}";
             return ((Percentiles.Of(busy, 0.5), busy.Max()), (Percentiles.Of(idle, 0.5), idle.Max()), where);
         }
         finally

@@ -9,11 +9,9 @@ internal sealed record NodeGc(long Gen0, long Gen1, long Gen2, double PausedMs)
 {
     public static async Task<NodeGc> ReadAsync(HttpClient http, NodeProcess node)
     {
-        var metrics = (await http.GetStringAsync(new Uri(node.Url, "/metrics"))).Split('\n');
-        double Value(string prefix) =>
-            metrics.Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Sum(l => double.Parse(l.Split(' ').Last(), CultureInfo.InvariantCulture));
-        long Collections(string generation) => (long)Value($"dotnet_gc_collections_total{{otel_scope_name=\"System.Runtime\",gc_heap_generation=\"{generation}\"}}");
-        return new NodeGc(Collections("gen0"), Collections("gen1"), Collections("gen2"), Value("dotnet_gc_pause_time_seconds_total{") * 1000);
+        var metrics = await NodeMetrics.ReadAsync(http, node.Url);
+        long Collections(string generation) => (long)metrics.Sum($"dotnet_gc_collections_total{{otel_scope_name=\"System.Runtime\",gc_heap_generation=\"{generation}\"}}");
+        return new NodeGc(Collections("gen0"), Collections("gen1"), Collections("gen2"), metrics.Sum("dotnet_gc_pause_time_seconds_total{") * 1000);
     }
 
     public long Collections => Gen0 + Gen1 + Gen2;

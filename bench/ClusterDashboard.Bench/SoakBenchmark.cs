@@ -236,10 +236,7 @@ internal static class SoakBenchmark
     {
         try
         {
-            var metrics = await http.GetStringAsync(new Uri(node.Url, "/metrics"));
-            return metrics.Split('\n')
-                .Where(l => l.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
-                .Sum(l => double.Parse(l.Split(' ').Last(), CultureInfo.InvariantCulture));
+            return (await NodeMetrics.ReadAsync(http, node.Url)).Sum("dotnet_gc_last_collection_heap_size_bytes{");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
