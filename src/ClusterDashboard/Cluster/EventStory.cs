@@ -27,26 +27,23 @@ public sealed record EventLine(DateTimeOffset At, EventTopic Topic, string Text,
 /// </summary>
 public static class EventStory
 {
-    // The web host runs with the default paths (ClusterNodeOptions).
-    private const string ElectionPath = "/election";
-    private const string MembersPath = "/members";
-    private static readonly string SessionsPath = new ClusterNodeOptions { ConnectString = "-", NodeId = "-", AdvertisedUrl = "-" }.ElectionSessionsPath;
-
-    public static EventLine? Of(ClusterEvent e, TreeSnapshot tree)
+    /// <param name="paths">The node's own options: where its election, sessions and members are.</param>
+    public static EventLine? Of(ClusterEvent e, TreeSnapshot tree, ClusterNodeOptions paths)
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(tree);
+        ArgumentNullException.ThrowIfNull(paths);
         return e switch
         {
             LeaderChangedEvent { Current: null } l => new(e.At, EventTopic.Leader, $"no leader: no candidate is left{(l.Previous is null ? string.Empty : $" (was {l.Previous.NodeId})")}", Strong: true),
             LeaderChangedEvent l => new(e.At, EventTopic.Leader, $"{l.Current!.NodeId} leads now (epoch {l.Current.Epoch}, candidate #{l.Current.Sequence}){(l.Previous is null ? string.Empty : $", after {l.Previous.NodeId}")}", Strong: true),
             LocalStateEvent s => new(e.At, EventTopic.Leader, $"this node ({s.NodeId}) is now {NodeStates.Of(s.Change.State).Name()}" + (s.Change.Epoch is { } epoch ? $" (epoch {epoch})" : string.Empty)),
-            ZnodeEvent z => Of(z.Change, tree),
+            ZnodeEvent z => Of(z.Change, tree, paths),
             _ => null,
         };
     }
 
-    private static EventLine Of(ZnodeChange change, TreeSnapshot tree)
+    private static EventLine Of(ZnodeChange change, TreeSnapshot tree, ClusterNodeOptions paths)
     {
         var path = change.Path;
         var name = ZooKeeperPath.Name(path);
@@ -66,7 +63,7 @@ public static class EventStory
             };
         }
 
-        if (parent == ElectionPath)
+        if (parent == paths.ElectionPath)
         {
             var sequence = SequenceNumber.Parse(name) is { } s ? $"#{s.ToString(CultureInfo.InvariantCulture)}" : name;
             var owner = tree.Nodes.TryGetValue(path, out var candidate) && CandidatePayload.TryParse(candidate.Data) is { } payload ? payload.NodeId : null;
@@ -87,7 +84,7 @@ public static class EventStory
                 : Line(EventTopic.Faults, $"a fault order for {parts[0]} was written");
         }
 
-        if (parent == MembersPath)
+        if (parent == paths.MembersPath)
         {
             return kind switch
             {
@@ -107,7 +104,7 @@ public static class EventStory
             };
         }
 
-        if (parent == SessionsPath)
+        if (parent == paths.ElectionSessionsPath)
         {
             return Line(EventTopic.Routine, $"session marker {name} {Verb(kind)}");
         }

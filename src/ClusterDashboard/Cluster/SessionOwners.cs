@@ -8,7 +8,7 @@ namespace ClusterDashboard.Cluster;
 /// node it is named after counts (the view's own rule): anyone with write access can make a znode called node-1.</summary>
 public static class SessionOwners
 {
-    public static IReadOnlyDictionary<long, string> Of(TreeSnapshot tree, string membersPath = "/members")
+    public static IReadOnlyDictionary<long, string> Of(TreeSnapshot tree, string membersPath)
     {
         ArgumentNullException.ThrowIfNull(tree);
         var owners = new Dictionary<long, string>();
