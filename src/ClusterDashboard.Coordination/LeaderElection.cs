@@ -54,8 +54,8 @@ public sealed class LeaderElection : IElectionParticipant
 
     public LeadershipPolicy Policy => _policy;
 
-    /// <summary>How many times this participant was woken by a watch: its predecessor's while it follows, the queue's
-    /// or its own candidate's while it leads (the herd test counts them).</summary>
+    /// <summary>How many times this participant was woken by a change of a znode it watches: its predecessor's while it
+    /// follows, the queue's or its own candidate's while it leads (the herd tests count them).</summary>
     public int WatchNotifications => Volatile.Read(ref _watchNotifications);
 
     private int _watchNotifications;
@@ -132,11 +132,17 @@ public sealed class LeaderElection : IElectionParticipant
         }
 
         void OnState(ConnectionState _) => wake.Set();
+        string? predecessorWatched = null; // the predecessor whose watch is set; a watch that fired or was removed is gone
         void OnPredecessor(WatchedEvent e)
         {
             if (e.Type == WatchEventType.NodeDeleted)
             {
                 PredecessorGoneAt = _time.GetUtcNow();
+            }
+
+            if (e.Type != WatchEventType.None && e.Path is { } watched && ZooKeeperPath.Name(watched) == predecessorWatched)
+            {
+                predecessorWatched = null;
             }
 
             Notified(e);
@@ -146,7 +152,8 @@ public sealed class LeaderElection : IElectionParticipant
 
         void Notified(WatchedEvent e)
         {
-            if (e.Type != WatchEventType.None)
+            // A change of a znode; not the connection's state, nor a watch this participant removed itself.
+            if (e.Type is WatchEventType.NodeCreated or WatchEventType.NodeDeleted or WatchEventType.NodeDataChanged or WatchEventType.NodeChildrenChanged)
             {
                 Interlocked.Increment(ref _watchNotifications);
             }
@@ -190,6 +197,20 @@ public sealed class LeaderElection : IElectionParticipant
 
             ownWatched = candidate;
             return zk.GetDataAsync(ZooKeeperPath.Combine(_electionPath, candidate), onOwnCandidate, cancellationToken);
+        }
+
+        // A predecessor watch still set on a candidate that is no longer our predecessor (ours queued again behind
+        // others, or we lead now) would wake us when that candidate goes, as one of a herd: it is removed, off the
+        // failover path, since a predecessor usually ends its own watch by going.
+        Task ForgetPredecessor(string? keep)
+        {
+            if (predecessorWatched is not { } stale || stale == keep)
+            {
+                return Task.CompletedTask;
+            }
+
+            predecessorWatched = null;
+            return RemoveWatchAsync(zk, ZooKeeperPath.Combine(_electionPath, stale), WatcherType.Data, onPredecessor);
         }
         var marker = SessionMarker.PathOf(_sessionsPath, zk.SessionId);
 
@@ -364,7 +385,7 @@ public sealed class LeaderElection : IElectionParticipant
                         var watchQueue = zk.GetChildrenAsync(_electionPath, onQueue, cancellationToken);
                         ownWatched = candidate;
                         var watchOwn = zk.GetDataAsync(path, onOwnCandidate, cancellationToken);
-                        await Task.WhenAll(watchQueue, watchOwn).ConfigureAwait(false);
+                        await Task.WhenAll(watchQueue, watchOwn, ForgetPredecessor(null)).ConfigureAwait(false);
                         if (!SameNames(await watchQueue.ConfigureAwait(false), children.Children))
                         {
                             continue;
@@ -379,8 +400,10 @@ public sealed class LeaderElection : IElectionParticipant
                         // its predecessor moved, reporting itself a follower while not in the election at all.
                         var predecessor = queue.Candidates[index - 1].Name;
                         var watchOwn = WatchOwn();
+                        var forgotten = ForgetPredecessor(predecessor);
+                        predecessorWatched = predecessor;
                         await zk.GetDataAsync(ZooKeeperPath.Combine(_electionPath, predecessor), onPredecessor, cancellationToken).ConfigureAwait(false);
-                        await watchOwn.ConfigureAwait(false);
+                        await Task.WhenAll(watchOwn, forgotten).ConfigureAwait(false);
                         var owners = stats.ToDictionary(c => c.Name, c => c.EphemeralOwner, StringComparer.Ordinal);
                         // A session whose marker, read along, says it let go (or ended) can never hold again: markers only
                         // move forward. Dropping it now keeps the list short enough to be read along when this one leads.
@@ -418,7 +441,7 @@ public sealed class LeaderElection : IElectionParticipant
             // A leader that leaves with its session still open (a shutdown) takes its watches along first.
             if (zk.State == ConnectionState.Connected && candidate is not null)
             {
-                await StopWatchingAsync(zk, candidate, onQueue, onOwnCandidate).ConfigureAwait(false);
+                await Task.WhenAll(StopWatchingAsync(zk, candidate, onQueue, onOwnCandidate), ForgetPredecessor(null)).ConfigureAwait(false);
             }
 
             zk.StateChanged -= OnState;

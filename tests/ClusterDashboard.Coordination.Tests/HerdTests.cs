@@ -58,6 +58,64 @@ public sealed class HerdTests(StandaloneZooKeeperFixture zookeeper) : IClassFixt
     }
 
     [Fact]
+    public async Task A_follower_that_queued_again_no_longer_watches_its_old_predecessor()
+    {
+        // Four in a row, each watching the one ahead. The third's candidate is deleted by hand: it queues again at the
+        // back, behind the fourth. Its old predecessor (the second) is no longer its business: when that one goes, only
+        // the fourth, which now watches it, may be woken.
+        const int count = 4;
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "rejoined");
+        using var stop = new CancellationTokenSource();
+        var clients = new List<ZooKeeperClient>();
+        var elections = new List<LeaderElection>();
+        var runs = new List<Task>();
+        await using var operator_ = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString });
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = TimeSpan.FromSeconds(5) });
+                var election = new LeaderElection("/election", $"node-{i}", null, TimeProvider.System, NullLogger.Instance);
+                clients.Add(zk);
+                elections.Add(election);
+                runs.Add(Task.Run(() => election.RunAsync(zk, stop.Token)));
+                await Eventually.UntilAsync(_ => Task.FromResult(election.State is LeadershipState.Leader or LeadershipState.Follower), TimeSpan.FromSeconds(20), $"node-{i} queues");
+            }
+
+            var (second, third, fourth) = (elections[1], elections[2], elections[3]);
+            var oldPredecessor = $"/election/{second.Znode}";
+            var deleted = third.Znode;
+            Assert.Equal(second.Znode, third.Watching);
+
+            await operator_.DeleteAsync($"/election/{deleted}");
+            await Eventually.UntilAsync(
+                _ => Task.FromResult(third.Znode != deleted && third.Watching == fourth.Znode && fourth.Watching == second.Znode),
+                TimeSpan.FromSeconds(20),
+                "node-2 queues again behind node-3, which now watches node-1");
+            // Asked of the server (wchc): its checkWatches answers yes while any session watches the path, and the
+            // fourth does.
+            Assert.DoesNotContain(await zookeeper.Cluster.Servers[0].WatchedPathsAsync(clients[2].SessionId), p => p.EndsWith(oldPredecessor, StringComparison.Ordinal));
+            var before = third.WatchNotifications;
+
+            await operator_.DeleteAsync(oldPredecessor);
+            await Eventually.UntilAsync(_ => Task.FromResult(fourth.Watching == elections[0].Znode), TimeSpan.FromSeconds(20), "node-3 watches node-0");
+            await clients[2].SyncAsync("/election"); // any notification for node-2's session has been delivered by now
+
+            Assert.Equal(before, third.WatchNotifications);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var zk in clients)
+            {
+                await zk.DisposeAsync();
+            }
+
+            await Task.WhenAll(runs).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    [Fact]
     public async Task After_every_one_of_ten_has_led_a_successor_still_takes_over_with_a_single_read()
     {
         // In a rotation every other session has been ahead of a successor at some time; each may still believe it leads

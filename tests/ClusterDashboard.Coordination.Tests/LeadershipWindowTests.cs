@@ -288,7 +288,11 @@ public sealed class LeadershipWindowTests(StandaloneZooKeeperFixture zookeeper) 
         // The loop still runs: wake it with a change to its predecessor, and let it finish a pass (it sets its watch again).
         await leaderClient.SetDataAsync(predecessor, Encoding.UTF8.GetBytes("{}"));
         await UntilAsync(() => follower.WatchNotifications > woken, "node-2's loop is woken");
-        await Eventually.UntilAsync(ct => followerClient.CheckWatchesAsync(predecessor, WatcherType.Data, ct), Deadline, "node-2's pass set its watch again");
+        // Asked per session (wchc): checkWatches would say yes for node-1's own watch on its candidate.
+        await Eventually.UntilAsync(
+            async ct => (await zookeeper.Cluster.Servers[0].WatchedPathsAsync(followerClient.SessionId, ct)).Any(p => p.EndsWith(predecessor, StringComparison.Ordinal)),
+            Deadline,
+            "node-2's pass set its watch again");
 
         Assert.Equal(LeadershipState.Left, follower.State);
         await stop.CancelAsync();

@@ -177,6 +177,27 @@ public sealed class ZooKeeperServer
         return await reader.ReadToEndAsync(timeout.Token);
     }
 
+    /// <summary>The paths the server holds a watch on for one session (the wchc command), with the session's chroot.</summary>
+    public async Task<IReadOnlyList<string>> WatchedPathsAsync(long sessionId, CancellationToken cancellationToken = default)
+    {
+        // One block per session: "0x<id>" and then a tab-indented line per watched path.
+        var paths = new List<string>();
+        var ours = false;
+        foreach (var line in (await FourLetterWordAsync("wchc", cancellationToken)).Split('\n'))
+        {
+            if (line.StartsWith("0x", StringComparison.Ordinal))
+            {
+                ours = long.TryParse(line.AsSpan(2).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var id) && id == sessionId;
+            }
+            else if (ours && line.Trim() is { Length: > 0 } path)
+            {
+                paths.Add(path);
+            }
+        }
+
+        return paths;
+    }
+
     /// <summary>The server's Mode (standalone, leader, follower), or null while it does not serve.</summary>
     public async Task<string?> ModeAsync(CancellationToken cancellationToken = default)
     {
