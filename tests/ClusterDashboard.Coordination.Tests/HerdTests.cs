@@ -12,49 +12,30 @@ public sealed class HerdTests(StandaloneZooKeeperFixture zookeeper) : IClassFixt
     {
         const int count = 200;
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "herd");
-        using var stop = new CancellationTokenSource();
-        var clients = new List<ZooKeeperClient>();
-        var elections = new List<LeaderElection>();
-        var runs = new List<Task>();
-        try
+        await using var participants = new Participants(connectString);
+        var (clients, elections) = (participants.Clients, participants.Elections);
+        for (var i = 0; i < count; i++)
         {
-            for (var i = 0; i < count; i++)
-            {
-                var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = TimeSpan.FromSeconds(5) });
-                var election = new LeaderElection("/election", $"node-{i}", null, TimeProvider.System, NullLogger.Instance);
-                clients.Add(zk);
-                elections.Add(election);
-                runs.Add(Task.Run(() => election.RunAsync(zk, stop.Token)));
-            }
-
-            await Eventually.UntilAsync(
-                _ => Task.FromResult(elections.Count(e => e.State == LeadershipState.Leader) == 1 && elections.Count(e => e.State == LeadershipState.Follower) == count - 1),
-                TimeSpan.FromSeconds(60),
-                "one leader and 199 followers");
-            var leader = elections.Single(e => e.State == LeadershipState.Leader);
-            var successor = elections.Single(e => e.Watching == leader.Znode);
-            // The leader watches the queue, so its own session's end notifies it too; the herd is about the others.
-            var waiting = elections.Where(e => e != leader).ToList();
-            var before = waiting.Sum(e => e.WatchNotifications);
-
-            await clients[elections.IndexOf(leader)].CloseAsync();
-            await Eventually.UntilAsync(_ => Task.FromResult(successor.State == LeadershipState.Leader), TimeSpan.FromSeconds(20), "the successor leads");
-            await clients[elections.IndexOf(successor)].SyncAsync("/election");
-
-            Assert.Equal(1, waiting.Sum(e => e.WatchNotifications) - before);
-            Assert.Equal(1, successor.WatchNotifications);
-            Assert.Single(elections, e => e.State == LeadershipState.Leader);
+            await participants.StartAsync($"node-{i}");
         }
-        finally
-        {
-            await stop.CancelAsync();
-            foreach (var zk in clients)
-            {
-                await zk.DisposeAsync();
-            }
 
-            await Task.WhenAll(runs).ContinueWith(static _ => { }, TaskScheduler.Default);
-        }
+        await Eventually.UntilAsync(
+            _ => Task.FromResult(elections.Count(e => e.State == LeadershipState.Leader) == 1 && elections.Count(e => e.State == LeadershipState.Follower) == count - 1),
+            TimeSpan.FromSeconds(60),
+            "one leader and 199 followers");
+        var leader = elections.Single(e => e.State == LeadershipState.Leader);
+        var successor = elections.Single(e => e.Watching == leader.Znode);
+        // The leader watches the queue, so its own session's end notifies it too; the herd is about the others.
+        var waiting = elections.Where(e => e != leader).ToList();
+        var before = waiting.Sum(e => e.WatchNotifications);
+
+        await clients[elections.IndexOf(leader)].CloseAsync();
+        await Eventually.UntilAsync(_ => Task.FromResult(successor.State == LeadershipState.Leader), TimeSpan.FromSeconds(20), "the successor leads");
+        await clients[elections.IndexOf(successor)].SyncAsync("/election");
+
+        Assert.Equal(1, waiting.Sum(e => e.WatchNotifications) - before);
+        Assert.Equal(1, successor.WatchNotifications);
+        Assert.Single(elections, e => e.State == LeadershipState.Leader);
     }
 
     [Fact]
@@ -65,54 +46,35 @@ public sealed class HerdTests(StandaloneZooKeeperFixture zookeeper) : IClassFixt
         // the fourth, which now watches it, may be woken.
         const int count = 4;
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "rejoined");
-        using var stop = new CancellationTokenSource();
-        var clients = new List<ZooKeeperClient>();
-        var elections = new List<LeaderElection>();
-        var runs = new List<Task>();
+        await using var participants = new Participants(connectString);
+        var (clients, elections) = (participants.Clients, participants.Elections);
         await using var operator_ = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString });
-        try
+        for (var i = 0; i < count; i++)
         {
-            for (var i = 0; i < count; i++)
-            {
-                var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = TimeSpan.FromSeconds(5) });
-                var election = new LeaderElection("/election", $"node-{i}", null, TimeProvider.System, NullLogger.Instance);
-                clients.Add(zk);
-                elections.Add(election);
-                runs.Add(Task.Run(() => election.RunAsync(zk, stop.Token)));
-                await Eventually.UntilAsync(_ => Task.FromResult(election.State is LeadershipState.Leader or LeadershipState.Follower), TimeSpan.FromSeconds(20), $"node-{i} queues");
-            }
-
-            var (second, third, fourth) = (elections[1], elections[2], elections[3]);
-            var oldPredecessor = $"/election/{second.Znode}";
-            var deleted = third.Znode;
-            Assert.Equal(second.Znode, third.Watching);
-
-            await operator_.DeleteAsync($"/election/{deleted}");
-            await Eventually.UntilAsync(
-                _ => Task.FromResult(third.Znode != deleted && third.Watching == fourth.Znode && fourth.Watching == second.Znode),
-                TimeSpan.FromSeconds(20),
-                "node-2 queues again behind node-3, which now watches node-1");
-            // Asked of the server (wchc): its checkWatches answers yes while any session watches the path, and the
-            // fourth does.
-            Assert.DoesNotContain(await zookeeper.Cluster.Servers[0].WatchedPathsAsync(clients[2].SessionId), p => p.EndsWith(oldPredecessor, StringComparison.Ordinal));
-            var before = third.WatchNotifications;
-
-            await operator_.DeleteAsync(oldPredecessor);
-            await Eventually.UntilAsync(_ => Task.FromResult(fourth.Watching == elections[0].Znode), TimeSpan.FromSeconds(20), "node-3 watches node-0");
-            await clients[2].SyncAsync("/election"); // any notification for node-2's session has been delivered by now
-
-            Assert.Equal(before, third.WatchNotifications);
+            var election = await participants.StartAsync($"node-{i}");
+            await Eventually.UntilAsync(_ => Task.FromResult(election.State is LeadershipState.Leader or LeadershipState.Follower), TimeSpan.FromSeconds(20), $"node-{i} queues");
         }
-        finally
-        {
-            await stop.CancelAsync();
-            foreach (var zk in clients)
-            {
-                await zk.DisposeAsync();
-            }
 
-            await Task.WhenAll(runs).ContinueWith(static _ => { }, TaskScheduler.Default);
-        }
+        var (second, third, fourth) = (elections[1], elections[2], elections[3]);
+        var oldPredecessor = $"/election/{second.Znode}";
+        var deleted = third.Znode;
+        Assert.Equal(second.Znode, third.Watching);
+
+        await operator_.DeleteAsync($"/election/{deleted}");
+        await Eventually.UntilAsync(
+            _ => Task.FromResult(third.Znode != deleted && third.Watching == fourth.Znode && fourth.Watching == second.Znode),
+            TimeSpan.FromSeconds(20),
+            "node-2 queues again behind node-3, which now watches node-1");
+        // Asked of the server (wchc): its checkWatches answers yes while any session watches the path, and the
+        // fourth does.
+        Assert.DoesNotContain(await zookeeper.Cluster.Servers[0].WatchedPathsAsync(clients[2].SessionId), p => p.EndsWith(oldPredecessor, StringComparison.Ordinal));
+        var before = third.WatchNotifications;
+
+        await operator_.DeleteAsync(oldPredecessor);
+        await Eventually.UntilAsync(_ => Task.FromResult(fourth.Watching == elections[0].Znode), TimeSpan.FromSeconds(20), "node-3 watches node-0");
+        await clients[2].SyncAsync("/election"); // any notification for node-2's session has been delivered by now
+
+        Assert.Equal(before, third.WatchNotifications);
     }
 
     [Fact]
@@ -123,7 +85,6 @@ public sealed class HerdTests(StandaloneZooKeeperFixture zookeeper) : IClassFixt
         // on the failover: the successor's pass sends one multi-read between its predecessor's deletion and leading.
         const int count = 10;
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "rotation");
-        using var stop = new CancellationTokenSource();
         var meters = Enumerable.Range(0, count).Select(_ => new OwnMeters()).ToList();
         var multiReads = new int[count];
         using var listener = new MeterListener();
@@ -145,18 +106,13 @@ public sealed class HerdTests(StandaloneZooKeeperFixture zookeeper) : IClassFixt
             }
         });
         listener.Start();
-        var clients = new List<ZooKeeperClient>();
-        var elections = new List<LeaderElection>();
-        var runs = new List<Task>();
+        await using var participants = new Participants(connectString);
+        var (clients, elections) = (participants.Clients, participants.Elections);
         try
         {
             for (var i = 0; i < count; i++)
             {
-                var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = TimeSpan.FromSeconds(5), MeterFactory = meters[i] });
-                var election = new LeaderElection("/election", $"node-{i}", null, TimeProvider.System, NullLogger.Instance);
-                clients.Add(zk);
-                elections.Add(election);
-                runs.Add(Task.Run(() => election.RunAsync(zk, stop.Token)));
+                await participants.StartAsync($"node-{i}", meters[i]);
             }
 
             async Task<LeaderElection> SettledAsync()
@@ -194,14 +150,46 @@ public sealed class HerdTests(StandaloneZooKeeperFixture zookeeper) : IClassFixt
         }
         finally
         {
-            await stop.CancelAsync();
-            foreach (var zk in clients)
+            await participants.DisposeAsync(); // before the meters its clients record into
+            meters.ForEach(m => m.Dispose());
+        }
+    }
+
+    /// <summary>Participants of one test, each on its own session, stopped and closed together.</summary>
+    private sealed class Participants(string connectString) : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<Task> _runs = [];
+
+        public List<ZooKeeperClient> Clients { get; } = [];
+
+        public List<LeaderElection> Elections { get; } = [];
+
+        public async Task<LeaderElection> StartAsync(string nodeId, IMeterFactory? meters = null)
+        {
+            var zk = await ZooKeeperClient.ConnectAsync(new ZooKeeperClientOptions { ConnectString = connectString, SessionTimeout = TimeSpan.FromSeconds(5), MeterFactory = meters });
+            var election = new LeaderElection("/election", nodeId, null, TimeProvider.System, NullLogger.Instance);
+            Clients.Add(zk);
+            Elections.Add(election);
+            _runs.Add(Task.Run(() => election.RunAsync(zk, _stop.Token)));
+            return election;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            await _stop.CancelAsync();
+            foreach (var zk in Clients)
             {
                 await zk.DisposeAsync();
             }
 
-            await Task.WhenAll(runs).ContinueWith(static _ => { }, TaskScheduler.Default);
-            meters.ForEach(m => m.Dispose());
+            await Task.WhenAll(_runs).ContinueWith(static _ => { }, TaskScheduler.Default);
+            _stop.Dispose();
         }
     }
 
