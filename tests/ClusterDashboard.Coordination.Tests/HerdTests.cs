@@ -106,8 +106,8 @@ public sealed class HerdTests(StandaloneZooKeeperFixture zookeeper) : IClassFixt
             }
         });
         listener.Start();
-        await using var participants = new Participants(connectString);
-        var (clients, elections) = (participants.Clients, participants.Elections);
+        var participants = new Participants(connectString); // disposed before the meters its clients record into
+        var elections = participants.Elections;
         try
         {
             for (var i = 0; i < count; i++)
@@ -150,7 +150,7 @@ public sealed class HerdTests(StandaloneZooKeeperFixture zookeeper) : IClassFixt
         }
         finally
         {
-            await participants.DisposeAsync(); // before the meters its clients record into
+            await participants.DisposeAsync();
             meters.ForEach(m => m.Dispose());
         }
     }
@@ -177,11 +177,6 @@ public sealed class HerdTests(StandaloneZooKeeperFixture zookeeper) : IClassFixt
 
         public async ValueTask DisposeAsync()
         {
-            if (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
             await _stop.CancelAsync();
             foreach (var zk in Clients)
             {
