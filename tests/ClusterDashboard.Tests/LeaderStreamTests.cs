@@ -1,7 +1,9 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using ClusterDashboard.Cluster;
 using ClusterDashboard.Coordination;
 using ClusterDashboard.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClusterDashboard.Tests;
 
@@ -68,6 +70,31 @@ public sealed class LeaderStreamTests(StandaloneZooKeeperFixture zookeeper) : IC
         fake.Publish(FakeCoordination.ThreeNodes() with { Leader = new LeaderInfo("node-1", "http://n1", 8, "n_0000000008", null), Zxid = 50 });
         var next = await resumed.NextAsync();
         Assert.Equal(("leader", "50", "node-1"), (next.EventType, next.EventId, NodeOf(next))); // not node-2 again
+    }
+
+    [Fact]
+    public async Task Open_streams_are_not_counted_against_the_long_polls()
+    {
+        var fake = new FakeCoordination { Current = FakeCoordination.ThreeNodes() };
+        await using var app = new FakeDashboard(fake);
+        using var http = app.CreateClient();
+        var feed = app.Services.GetRequiredService<ClusterEventFeed>();
+        await using var first = await OpenAsync(http);
+        await using var second = await OpenAsync(http);
+        foreach (var stream in new[] { first, second })
+        {
+            Assert.Equal("live", (await stream.NextAsync()).EventType);
+            Assert.Equal("leader", (await stream.NextAsync()).EventType); // now waiting for the next change
+        }
+
+        var held = http.GetAsync(new Uri("/leader?index=42&wait=30s", UriKind.Relative));
+        await Eventually.UntilAsync(_ => Task.FromResult(feed.LongPollsWaiting > 0), Deadline, "the long-poll is held");
+
+        // Both wait on the same feed, but a long-poll's cap (and its metric) counts long-polls only.
+        Assert.Equal((1, 2), (feed.LongPollsWaiting, feed.StreamsOpen));
+        fake.Publish(FakeCoordination.ThreeNodes() with { Leader = new LeaderInfo("node-1", "http://n1", 8, "n_0000000008", null), Zxid = 50 });
+        using var response = await held.WaitAsync(Deadline);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

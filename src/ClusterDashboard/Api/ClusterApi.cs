@@ -90,6 +90,7 @@ public static class ClusterApi
 
             // A shutdown ends the wait: the poll answers with the leader as it is, and the node need not wait for it.
             using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+            using var counted = feed.HoldLongPoll();
             try
             {
                 // A view this node cannot vouch for is not worth waiting on: the answer below says so now. One that goes

@@ -157,7 +157,6 @@ public sealed class ClusterEventFeed : IDisposable
             moved = _changed.Task;
         }
 
-        Interlocked.Increment(ref _longPolls);
         try
         {
             await moved.WaitAsync(wait, time, cancellationToken).ConfigureAwait(false);
@@ -166,37 +165,47 @@ public sealed class ClusterEventFeed : IDisposable
         {
             // The wait is over: the caller answers with the leader as it is.
         }
-        finally
-        {
-            Interlocked.Decrement(ref _longPolls);
-        }
     }
 
-    private int _longPolls;
-    private int _streams;
+    // Long-polls and streams both wait through WaitForChangeAsync but are capped and measured apart, so each is
+    // counted by its endpoint: thousands of open streams must not make a long-poll look over its cap.
+    private readonly HeldCount _longPolls = new();
+    private readonly HeldCount _streams = new();
 
     /// <summary>How many long-polls are held right now.</summary>
-    public int LongPollsWaiting => Volatile.Read(ref _longPolls);
+    public int LongPollsWaiting => _longPolls.Count;
 
     /// <summary>How many leader streams are open right now.</summary>
-    public int StreamsOpen => Volatile.Read(ref _streams);
+    public int StreamsOpen => _streams.Count;
+
+    /// <summary>Counts a long-poll as held until the result is disposed.</summary>
+    public IDisposable HoldLongPoll() => _longPolls.Hold();
 
     /// <summary>Counts a leader stream as open until the result is disposed.</summary>
-    public IDisposable HoldStream()
-    {
-        Interlocked.Increment(ref _streams);
-        return new Held(this);
-    }
+    public IDisposable HoldStream() => _streams.Hold();
 
-    private sealed class Held(ClusterEventFeed feed) : IDisposable
+    private sealed class HeldCount
     {
-        private int _released;
+        private int _count;
 
-        public void Dispose()
+        public int Count => Volatile.Read(ref _count);
+
+        public IDisposable Hold()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
+            Interlocked.Increment(ref _count);
+            return new Held(this);
+        }
+
+        private sealed class Held(HeldCount owner) : IDisposable
+        {
+            private int _released;
+
+            public void Dispose()
             {
-                Interlocked.Decrement(ref feed._streams);
+                if (Interlocked.Exchange(ref _released, 1) == 0)
+                {
+                    Interlocked.Decrement(ref owner._count);
+                }
             }
         }
     }
