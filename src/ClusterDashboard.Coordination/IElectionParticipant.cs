@@ -13,6 +13,9 @@ public interface IElectionParticipant
     /// <summary>The fencing token while <see cref="State"/> is Leader, else null.</summary>
     long? Epoch { get; }
 
+    /// <summary><see cref="State"/> and <see cref="Epoch"/> read together: what to use when both are wanted.</summary>
+    LeadershipTerm Term { get; }
+
     /// <summary>The candidate znode of the current session, if any.</summary>
     string? Znode { get; }
 

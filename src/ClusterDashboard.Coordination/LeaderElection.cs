@@ -60,30 +60,26 @@ public sealed class LeaderElection : IElectionParticipant
 
     private int _watchNotifications;
 
-    /// <summary>Leader only while the lease holds: a leader whose lease ran out reads as Suspended at once, even
-    /// before its timer has announced it.</summary>
-    public LeadershipState State
+    /// <summary>The state and the token from one moment. Leader only while the lease holds: a leader whose lease ran
+    /// out reads as Suspended, without its token, at once, even before its timer has announced it.</summary>
+    public LeadershipTerm Term
     {
         get
         {
             lock (_lock)
             {
-                return _state == LeadershipState.Leader && !LeaseHolds() ? LeadershipState.Suspended : _state;
+                return _state != LeadershipState.Leader ? new(_state, null)
+                    : LeaseHolds() ? new(LeadershipState.Leader, _epoch)
+                    : new(LeadershipState.Suspended, null);
             }
         }
     }
 
-    /// <summary>The fencing token while this participant leads: the zxid of its candidate's creation.</summary>
-    public long? Epoch
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _epoch;
-            }
-        }
-    }
+    public LeadershipState State => Term.State;
+
+    /// <summary>The fencing token while this participant leads (and its lease holds): the zxid of its candidate's
+    /// creation.</summary>
+    public long? Epoch => Term.Epoch;
 
     /// <summary>When this participant last became leader; null while it does not lead.</summary>
     public DateTimeOffset? LeaderSince

@@ -32,7 +32,7 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (election.State == LeadershipState.Leader && election.Epoch is { } epoch)
+                if (election.Term is { State: LeadershipState.Leader, Epoch: { } epoch })
                 {
                     try
                     {

@@ -23,7 +23,7 @@ internal sealed class NodeStatusWriter(ClusterNodeOptions options, ClusterObserv
         {
             var fault = participant.Fault;
             // One look at the election: the state, the belief and its epoch from the same moment.
-            var (election, epoch) = (participant.Election.State, participant.Election.Epoch);
+            var (election, epoch) = participant.Election.Term;
             var believes = NodeStates.Of(election);
             var state = fault is { } f ? NodeStates.Of(f.Kind) : believes;
             var status = new NodeStatus(options.NodeId, options.AdvertisedUrl, state, fault?.Id, fault?.Until, options.LeadershipPolicy.ToString().ToLowerInvariant(), time.GetUtcNow(), options.Faults.Acceptance)

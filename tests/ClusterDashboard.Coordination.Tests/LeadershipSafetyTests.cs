@@ -43,8 +43,11 @@ public sealed class LeadershipSafetyTests(StandaloneZooKeeperFixture zookeeper) 
         // The pause lasts until the test heals it, so the stale leader is looked at while it surely still believes.
         first.Inject("f-0000", FaultKind.Pause, TimeSpan.FromSeconds(60));
         await UntilAsync(() => second.Election.State == LeadershipState.Leader, "node-2 takes over from the paused leader");
-        // Its lease ran out while it slept: whoever asks hears it does not lead, before any timer of its own has run.
+        // Its lease ran out while it slept: whoever asks hears it does not lead, before any timer of its own has run,
+        // and is not handed its fencing token either.
         Assert.NotEqual(LeadershipState.Leader, first.Election.State);
+        Assert.Null(first.Election.Epoch);
+        Assert.Equal(new LeadershipTerm(LeadershipState.Suspended, null), first.Election.Term);
 
         // Its first act on waking: a fenced write, which must not get through.
         var staleWrite = first.Election.FencedMultiAsync([Operation.SetData("/work", Encoding.UTF8.GetBytes("stale"))]);

@@ -67,6 +67,8 @@ internal sealed class FakeCoordination : IClusterObserver, IElectionParticipant,
 
     public long? Epoch { get; set; }
 
+    public LeadershipTerm Term => new(State, Epoch);
+
     public string? Znode { get; set; } = "n_0000000002";
 
     public event Action<ClusterSnapshot>? SnapshotChanged;

@@ -162,6 +162,9 @@ public static class ClusterApi
         };
     }
 
-    internal static Ok<NodeResponse> GetNode(IElectionParticipant participant, IOptions<ClusterOptions> options) =>
-        TypedResults.Ok(new NodeResponse(participant.NodeId, options.Value.AdvertisedUrl, participant.State, participant.Epoch, participant.Znode, participant.Policy));
+    internal static Ok<NodeResponse> GetNode(IElectionParticipant participant, IOptions<ClusterOptions> options)
+    {
+        var (state, epoch) = participant.Term;
+        return TypedResults.Ok(new NodeResponse(participant.NodeId, options.Value.AdvertisedUrl, state, epoch, participant.Znode, participant.Policy));
+    }
 }
