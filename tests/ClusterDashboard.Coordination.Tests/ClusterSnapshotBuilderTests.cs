@@ -12,6 +12,12 @@ public sealed class ClusterSnapshotBuilderTests
     private static NodeData Node(string json, long czxid = 10, long owner = 0x42, int cversion = 0, int children = 0) =>
         new(Encoding.UTF8.GetBytes(json), new Stat(czxid, czxid, 0, 0, 0, cversion, 0, owner, json.Length, children, czxid));
 
+    // A member znode of nodeId, owned by session owner: what a node registers before it queues, on the same session.
+    private static (string, NodeData) Member(string nodeId, long owner, long czxid = 5) =>
+        ($"/members/{nodeId}", Node($$"""{"nodeId":"{{nodeId}}","url":"http://{{nodeId}}","startedAt":"2026-12-01T00:00:00Z","version":"1","state":"follower"}""", czxid, owner));
+
+    private static readonly (string, NodeData) Members = ("/members", Node("", owner: 0));
+
     private static ClusterSnapshot Build(params (string Path, NodeData Node)[] nodes) =>
         ClusterSnapshotBuilder.Build(Options, new TreeSnapshot(100, nodes.ToFrozenDictionary(n => n.Path, n => n.Node, StringComparer.Ordinal)), DateTimeOffset.UnixEpoch);
 
@@ -50,12 +56,49 @@ public sealed class ClusterSnapshotBuilderTests
         var snapshot = Build(
             ("/election", Node("", owner: 0, cversion: 2, children: 2)),
             ("/election/_c_a-n_0000000000", Node("""{"nodeId":"node-9","url":"javascript:alert(1)"}""", czxid: 11)),
+            Members,
+            Member("node-9", 0x42),
             ("/election/_c_b-n_0000000001", Node("""{"nodeId":"bad id!","url":"http://evil.example"}""", czxid: 12)));
 
         Assert.Equal("node-9", snapshot.Leader!.NodeId);
         Assert.Null(snapshot.Leader.Url);
         Assert.Null(snapshot.Candidates[1].NodeId);
         Assert.Null(snapshot.Candidates[1].Url);
+    }
+
+    [Fact]
+    public void A_candidate_speaks_only_for_the_node_whose_member_znode_its_own_session_owns()
+    {
+        // node-2 is registered on session 0x52; the head was made by session 0x66 and claims to be node-2, the next
+        // claims node-7, which is no member at all. Only the third is what it says.
+        var snapshot = Build(
+            ("/election", Node("", owner: 0, cversion: 3, children: 3)),
+            ("/election/_c_a-n_0000000000", Node("""{"nodeId":"node-2","url":"http://evil.example"}""", czxid: 11, owner: 0x66)),
+            ("/election/_c_b-n_0000000001", Node("""{"nodeId":"node-7","url":"http://node-7"}""", czxid: 12, owner: 0x67)),
+            ("/election/_c_c-n_0000000002", Node("""{"nodeId":"node-2","url":"http://node-2"}""", czxid: 13, owner: 0x52)),
+            Members,
+            Member("node-2", 0x52));
+
+        Assert.Equal("_c_a-n_0000000000", snapshot.Leader!.NodeId); // leads, as ZooKeeper says, but as nobody we know
+        Assert.Null(snapshot.Leader.Url);
+        Assert.Equal([null, null, "node-2"], snapshot.Candidates.Select(c => c.NodeId));
+        Assert.False(Assert.Single(snapshot.Members).IsLeader);
+    }
+
+    [Fact]
+    public void A_restarted_node_s_previous_candidate_still_speaks_for_it_until_its_session_ends()
+    {
+        // node-1 crashed while it led (session 0x51) and came back on session 0x61: its new member znode replaced the
+        // old one, and the old candidate heads the queue until the old session expires.
+        var snapshot = Build(
+            ("/election", Node("", owner: 0, cversion: 2, children: 2)),
+            ("/election/_c_a-n_0000000000", Node("""{"nodeId":"node-1","url":"http://node-1"}""", czxid: 11, owner: 0x51)),
+            ("/election/_c_b-n_0000000001", Node("""{"nodeId":"node-1","url":"http://node-1"}""", czxid: 31, owner: 0x61)),
+            Members,
+            Member("node-1", 0x61, czxid: 30));
+
+        Assert.Equal("node-1", snapshot.Leader!.NodeId);
+        Assert.Equal(["node-1", "node-1"], snapshot.Candidates.Select(c => c.NodeId));
     }
 
     [Fact]
@@ -66,6 +109,8 @@ public sealed class ClusterSnapshotBuilderTests
         var snapshot = Build(
             ("/election", Node("", owner: 0, cversion: 1, children: 1)),
             ("/election/_c_a-n_0000000000", Node("""{"nodeId":"node-1","url":"http://node-1"}""", czxid: 11, owner: 0x51)),
+            Members,
+            Member("node-1", 0x51),
             ("/status", Node("", owner: 0)),
             ("/status/node-1", Node(Status.Replace("{0}", "node-1").Replace("{1}", "leader").Replace("{2}", "11"))),
             ("/status/node-3", Node(Status.Replace("{0}", "node-3").Replace("{1}", "leader").Replace("{2}", "7"))));
@@ -89,6 +134,8 @@ public sealed class ClusterSnapshotBuilderTests
         [
             ("/election", Node("", owner: 0, cversion: 1, children: 1)),
             ("/election/_c_a-n_0000000000", Node("""{"nodeId":"node-1","url":"http://node-1"}""", czxid: 11, owner: 0x51)),
+            Members,
+            Member("node-1", 0x51),
             ("/status", Node("", owner: 0)),
             ("/status/node-1", Node(Status.Replace("{0}", epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
         ];
@@ -108,6 +155,8 @@ public sealed class ClusterSnapshotBuilderTests
         [
             ("/election", Node("", owner: 0, cversion: 1, children: 1)),
             ("/election/_c_a-n_0000000000", Node("""{"nodeId":"node-1","url":"http://node-1"}""", czxid: 11, owner: 0x51)),
+            Members,
+            Member("node-1", 0x51),
             ("/status", Node("", owner: 0)),
             ("/status/node-1", Node(Status.Replace("{0}", believes))),
         ];
