@@ -10,11 +10,13 @@ public static class ClusterSnapshotBuilder
     {
         var heartbeat = tree.Nodes.TryGetValue(options.HeartbeatPath, out var beat) ? ParsedPayloads.Of(beat, HeartbeatInfo.TryParse) : null;
         var queue = Queue(options, tree);
-        // A node registers as a member and then queues, both on its participant session. So a candidate speaks for the
-        // node whose member znode its own session owns, or one registered after it (a restarted node replaces its
-        // previous process's member znode while that process's candidate waits out its session), and for no other:
-        // anyone with write access to the election can make a candidate whose payload says node-2, and the view must
-        // not then name node-2 as leader.
+        // A node registers as a member and then queues, both on its participant session. So a candidate whose payload
+        // names a node that has a member znode owned by another session, made before the candidate, is not that node's:
+        // anyone with write access to the election can make a candidate that says node-2, and the view must not then
+        // name the running node-2 as leader while it follows. A member znode made after the candidate is a restarted
+        // node's, replacing its previous process's while that one's candidate waits out its session; and one that is
+        // gone is no evidence either way (a session's ephemerals go in one transaction, but the view applies them one
+        // by one, so for a moment the candidate is there without its member).
         var memberStats = tree.ChildrenOf(options.MembersPath)
             .Where(kv => kv.Value.Stat.EphemeralOwner != 0 && ParsedPayloads.Of(kv.Value, MemberPayload.TryParse)?.NodeId == ZooKeeperPath.Name(kv.Key))
             .ToDictionary(kv => ZooKeeperPath.Name(kv.Key), kv => kv.Value.Stat, StringComparer.Ordinal);
@@ -24,8 +26,7 @@ public static class ClusterSnapshotBuilder
             var (name, sequence, czxid) = queue.Candidates[i];
             var znode = tree.Nodes[ZooKeeperPath.Combine(options.ElectionPath, name)];
             var payload = ParsedPayloads.Of(znode, CandidatePayload.TryParse) is { } claim
-                && memberStats.TryGetValue(claim.NodeId, out var member)
-                && (member.EphemeralOwner == znode.Stat.EphemeralOwner || member.Czxid > czxid)
+                && !(memberStats.TryGetValue(claim.NodeId, out var member) && member.EphemeralOwner != znode.Stat.EphemeralOwner && member.Czxid < czxid)
                 ? claim
                 : null;
             candidates.Add(new CandidateInfo(name, sequence, payload?.NodeId, payload?.Url, i == 0, i == 0 ? null : queue.Candidates[i - 1].Name) { Czxid = czxid, Owner = znode.Stat.EphemeralOwner });
