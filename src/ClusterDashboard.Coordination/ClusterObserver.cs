@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using ClusterDashboard.Coordination.Security;
 using ClusterDashboard.ZooKeeper;
@@ -30,6 +31,11 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     private int _missedChanges; // counts changes a lost connection kept from being applied
     private long _unsyncedAt; // when the view last stopped being synced (a timestamp), 0 before it ever was synced
     private Channel<Work>? _work;
+
+    // When each change ZooKeeper announced, and the view has not applied yet, arrived (oldest first): how far the view
+    // trails ZooKeeper. A view that is connected and answered can still be seconds behind under a burst of writes, and
+    // must not pass for live meanwhile.
+    private ConcurrentQueue<long> _unapplied = new();
 
     // What the one loop applies, in order: a watch event, a reload (neither set), or a barrier to release once
     // everything queued before it is applied.
@@ -81,7 +87,9 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
             TimeSpan? unsynced = synced ? TimeSpan.Zero : unsyncedAt == 0 ? null : _time.GetElapsedTime(unsyncedAt);
             // The client pings at a third of the session when idle; an answer takes a moment more.
             var bound = (zk?.SessionTimeout ?? _options.SessionTimeout) / 3 + ViewFreshness.Grace;
-            return new ViewFreshness(Current.Zxid, _loaded, synced, zk?.SinceLastAnswered, unsynced, bound);
+            var unapplied = Volatile.Read(ref _unapplied);
+            var behind = unapplied.TryPeek(out var oldest) ? _time.GetElapsedTime(oldest) : TimeSpan.Zero;
+            return new ViewFreshness(Current.Zxid, _loaded, synced, zk?.SinceLastAnswered, unsynced, bound, behind, behind > TimeSpan.Zero ? unapplied.Count : 0);
         }
     }
 
@@ -183,9 +191,17 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     private async Task ObserveAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
     {
         var work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+        var unapplied = new ConcurrentQueue<long>();
         Volatile.Write(ref _work, work);
+        Volatile.Write(ref _unapplied, unapplied);
         Unsync();
-        void OnEvent(WatchedEvent e) => work.Writer.TryWrite(new Work(e, null));
+        void OnEvent(WatchedEvent e)
+        {
+            // Counted before it is queued, so that the applier, which uncounts each event once done with it, never
+            // uncounts one not counted yet.
+            unapplied.Enqueue(_time.GetTimestamp());
+            work.Writer.TryWrite(new Work(e, null));
+        }
         void OnState(ConnectionState state)
         {
             // Persistent watches miss what changed while disconnected: reload after every reconnect. Until that reload
@@ -211,7 +227,7 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         work.Writer.TryWrite(default);
         try
         {
-            await ApplyAllAsync(zk, work, cancellationToken).ConfigureAwait(false);
+            await ApplyAllAsync(zk, work, unapplied, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -228,7 +244,7 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
     // behind it has its reads sent (up to a window), so a burst of changes (a failover makes a dozen) costs about one
     // round trip, not one each. A reload or a barrier is a fence: it waits for every event before it, and no event
     // after it is read before it is done (a reload's reads must not be overtaken by an older event's answer).
-    private async Task ApplyAllAsync(ZooKeeperClient zk, Channel<Work> work, CancellationToken cancellationToken)
+    private async Task ApplyAllAsync(ZooKeeperClient zk, Channel<Work> work, ConcurrentQueue<long> unapplied, CancellationToken cancellationToken)
     {
         var pending = new Queue<TreeCache.PendingEvent>();
         Work? fence = null;
@@ -250,7 +266,14 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
 
                 if (pending.TryDequeue(out var next))
                 {
-                    await ApplyEventAsync(next).ConfigureAwait(false);
+                    try
+                    {
+                        await ApplyEventAsync(next).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        unapplied.TryDequeue(out _);
+                    }
                 }
                 else if (fence is { } f)
                 {

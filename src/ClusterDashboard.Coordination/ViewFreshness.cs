@@ -9,9 +9,12 @@ namespace ClusterDashboard.Coordination;
 /// follows every change as ZooKeeper makes it.</param>
 /// <param name="LastContact">How long ago ZooKeeper last answered the view's session; null before it ever did.</param>
 /// <param name="Unsynced">How long ago the view stopped being synced; zero while it is, null before it ever was.</param>
-/// <param name="ContactBound">How long a synced view may go without an answer before it is in doubt: the session's
-/// ping interval plus <see cref="Grace"/>.</param>
-public sealed record ViewFreshness(long Zxid, bool Loaded, bool Synced, TimeSpan? LastContact, TimeSpan? Unsynced, TimeSpan ContactBound)
+/// <param name="ContactBound">How long a synced view may go without an answer, or trail what ZooKeeper has announced,
+/// before it is in doubt: the session's ping interval plus <see cref="Grace"/>.</param>
+/// <param name="Behind">How long the oldest change ZooKeeper announced has waited to be applied to the view; zero when
+/// the view holds every change announced.</param>
+/// <param name="Unapplied">How many announced changes wait to be applied.</param>
+public sealed record ViewFreshness(long Zxid, bool Loaded, bool Synced, TimeSpan? LastContact, TimeSpan? Unsynced, TimeSpan ContactBound, TimeSpan Behind = default, int Unapplied = 0)
 {
     /// <summary>How long a view that stopped being synced still counts as live: a reconnect to another server, which
     /// reloads the view, takes about this long; past it, what the view says may be out of date. The time counts from
@@ -23,14 +26,18 @@ public sealed record ViewFreshness(long Zxid, bool Loaded, bool Synced, TimeSpan
     /// sync for less than <see cref="Grace"/> after being live up to then. A connection that went silent is noticed
     /// only when its read times out, well after its last answer: the view was in doubt before it was out of sync, and
     /// the grace must not make it live again (<c>LastContact - Unsynced</c> is how long it had gone unanswered when it
-    /// went out of sync).</summary>
-    public bool Live => Loaded && (Synced ? LastContact <= ContactBound : Unsynced <= Grace && LastContact - Unsynced <= ContactBound);
+    /// went out of sync).
+    /// <para>And not trailing: a view that has not applied a change ZooKeeper announced longer ago than the bound (a
+    /// burst of writes it is still working through) would answer with what was true then.</para></summary>
+    public bool Live => Loaded && Behind <= ContactBound && (Synced ? LastContact <= ContactBound : Unsynced <= Grace && LastContact - Unsynced <= ContactBound);
 
     /// <summary>Why the view is not live, for a 503's detail; null when it is.</summary>
     public string? StaleReason => Live
         ? null
         : !Loaded || LastContact is null
             ? "this node has not loaded its view of the cluster from ZooKeeper yet"
+            : Behind > ContactBound
+            ? $"this node's view of the cluster is catching up: {Unapplied} change(s) ZooKeeper announced are not in it yet, the oldest for {Behind.TotalMilliseconds:F0} ms"
             : $"this node's view of the cluster is not confirmed by ZooKeeper: its session was last answered {LastContact.Value.TotalMilliseconds:F0} ms ago" +
               (Synced ? string.Empty : $", and the view has been out of sync for {Unsynced?.TotalMilliseconds ?? 0:F0} ms");
 

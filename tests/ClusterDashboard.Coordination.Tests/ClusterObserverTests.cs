@@ -1,4 +1,5 @@
 using ClusterDashboard.Testing;
+using ClusterDashboard.ZooKeeper;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterDashboard.Coordination.Tests;
@@ -37,5 +38,48 @@ public sealed class ClusterObserverTests(StandaloneZooKeeperFixture zookeeper) :
             TimeSpan.FromSeconds(15),
             "the observer sees the new leader");
         Assert.True(after.Leader!.Epoch > snapshot.Leader.Epoch);
+    }
+
+    [Fact]
+    public async Task A_view_that_has_not_applied_what_ZooKeeper_announced_within_its_bound_is_not_live_while_connected_and_answered()
+    {
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "trailing");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(2));
+        var options = cluster.Options("watcher");
+        await using var observer = new ClusterObserver(options, NullLoggerFactory.Instance, TimeProvider.System);
+        observer.Start();
+        await Eventually.UntilAsync(_ => Task.FromResult(observer.Freshness), f => f.Live, TimeSpan.FromSeconds(15), "the view is live");
+        // Whatever makes the applier fall behind (a burst of writes on a busy machine), here made certain: the view's
+        // own listener holds it while it applies the next change.
+        using var release = new ManualResetEventSlim();
+        var holding = 0;
+        await using var writer = await ZooKeeperClient.ConnectAsync(options.ClientOptions());
+        await writer.CreateAsync(options.MembersPath, (string?)null);
+        await Eventually.UntilAsync(_ => Task.FromResult(observer.Tree.Nodes.ContainsKey(options.MembersPath)), TimeSpan.FromSeconds(15), "the view has the members parent");
+        observer.ZnodeChanged += _ =>
+        {
+            if (Interlocked.Exchange(ref holding, 1) == 0)
+            {
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
+        await writer.CreateAsync(ZooKeeperPath.Combine(options.MembersPath, "not-a-member"), "x");
+        await writer.CreateAsync(ZooKeeperPath.Combine(options.MembersPath, "another"), "y");
+
+        try
+        {
+            var trailing = await Eventually.UntilAsync(_ => Task.FromResult(observer.Freshness), f => !f.Live, TimeSpan.FromSeconds(15), "the trailing view is no longer live");
+            Assert.True(trailing.Synced, "connected and synced all along");
+            Assert.True(trailing.LastContact <= trailing.ContactBound, "and answered lately");
+            Assert.Contains("catching up", trailing.StaleReason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        var caughtUp = await Eventually.UntilAsync(_ => Task.FromResult(observer.Freshness), f => f.Live, TimeSpan.FromSeconds(15), "live again once caught up");
+        Assert.Equal(0, caughtUp.Unapplied);
+        Assert.True(observer.Tree.Nodes.ContainsKey(ZooKeeperPath.Combine(options.MembersPath, "another")));
     }
 }

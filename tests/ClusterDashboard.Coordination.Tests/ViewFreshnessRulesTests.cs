@@ -33,6 +33,16 @@ public sealed class ViewFreshnessRulesTests
     }
 
     [Fact]
+    public void A_synced_answered_view_still_working_through_changes_announced_longer_ago_than_the_bound_is_not_live()
+    {
+        var trailing = View(synced: true, lastContactMs: 10, unsyncedMs: 0) with { Behind = TimeSpan.FromSeconds(3), Unapplied = 2400 };
+
+        Assert.False(trailing.Live);
+        Assert.Contains("catching up: 2400 change(s)", trailing.StaleReason, StringComparison.Ordinal);
+        Assert.True((trailing with { Behind = TimeSpan.FromSeconds(2), Unapplied = 12 }).Live); // a burst it keeps up with
+    }
+
+    [Fact]
     public void A_view_out_of_sync_for_less_than_the_grace_is_live_and_one_never_loaded_never_is()
     {
         Assert.True(View(synced: false, lastContactMs: 700, unsyncedMs: 700).Live);
