@@ -68,13 +68,18 @@ public sealed class LongPollTests(StandaloneZooKeeperFixture zookeeper) : IClass
     }
 
     [Theory]
-    [InlineData("/leader?wait=30s")]
-    [InlineData("/leader?index=abc")]
-    [InlineData("/leader?index=-1")]
-    [InlineData("/leader?index=42&wait=forever")]
-    [InlineData("/leader?index=42&wait=11m")]
-    [InlineData("/leader?index=42&wait=0s")]
-    public async Task A_long_poll_it_cannot_make_sense_of_is_a_400_problem(string url)
+    [InlineData("/leader?wait=30s", "?index")]
+    [InlineData("/leader?index=abc", "?index")]
+    [InlineData("/leader?index=-1", "?index")]
+    [InlineData("/leader?index=%2B5", "?index")]
+    [InlineData("/leader?index=99999999999999999999", "?index")]
+    [InlineData("/leader?index=42&index=43", "?index")]
+    [InlineData("/leader?index=", "?index")]
+    [InlineData("/leader?index=42&wait=forever", "?wait")]
+    [InlineData("/leader?index=42&wait=11m", "?wait")]
+    [InlineData("/leader?index=42&wait=0s", "?wait")]
+    [InlineData("/leader?index=42&wait=5s&wait=6s", "?wait")]
+    public async Task A_long_poll_it_cannot_make_sense_of_is_a_400_problem_that_names_the_parameter(string url, string parameter)
     {
         await using var app = new FakeDashboard(new FakeCoordination { Current = FakeCoordination.ThreeNodes() });
         using var http = app.CreateClient();
@@ -83,6 +88,8 @@ public sealed class LongPollTests(StandaloneZooKeeperFixture zookeeper) : IClass
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>();
+        Assert.Contains(parameter, problem!.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public static class ClusterApi
         IHostApplicationLifetime lifetime,
         [FromQuery] string? stale,
         [FromQuery] string? consistent,
-        [FromQuery] long? index,
+        [FromQuery] string? index,
         [FromQuery] string? wait,
         CancellationToken cancellationToken)
     {

@@ -19,16 +19,19 @@ internal static class LongPoll
     public readonly record struct Request(long? Index, TimeSpan Wait, ProblemHttpResult? Problem = null);
 
     /// <summary>The index and how long to hold, or the 400 a bad pair answers.</summary>
-    public static Request Parse(long? index, string? wait)
+    /// <param name="index">As sent: read here rather than bound by the framework, whose refusal of "abc", of a number
+    /// beyond 64 bits or of a repeated ?index is a 400 that says nothing.</param>
+    public static Request Parse(string? index, string? wait)
     {
         if (index is null)
         {
             return Bad("A long-poll needs ?index, the X-Cluster-Index of the answer it follows on (?wait alone holds nothing).");
         }
 
-        if (index < 0)
+        // Digits only: no sign, no spaces, no second value (a repeated ?index arrives as "1,2").
+        if (index.Length is 0 or > 19 || !index.All(char.IsAsciiDigit) || !long.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
         {
-            return Bad($"?index is a view's zxid, never negative; got {index}.");
+            return Bad($"?index is a view's zxid: one whole number from 0 to {long.MaxValue}, as X-Cluster-Index gave it; got {Quoted(index)}.");
         }
 
         var duration = DefaultWait;
@@ -39,8 +42,10 @@ internal static class LongPoll
 
         // Up to a sixteenth more, as Consul does.
         var jitter = TimeSpan.FromTicks((long)(duration.Ticks / 16.0 * Random.Shared.NextDouble()));
-        return new Request(index, duration + jitter);
+        return new Request(parsed, duration + jitter);
     }
+
+    private static string Quoted(string text) => text.Length > 40 ? $"\"{text[..40]}…\"" : $"\"{text}\"";
 
     private static Request Bad(string detail) =>
         new(null, TimeSpan.Zero, TypedResults.Problem(title: "Bad long-poll", detail: detail, statusCode: StatusCodes.Status400BadRequest));

@@ -35,6 +35,12 @@ internal sealed class ViewReadDocumentation : IOperationFilter
                 {
                     parameter.Description = description;
                 }
+
+                // Bound as text so that a bad one gets a 400 that says why; what a client sends is a zxid.
+                if (parameter.Name == "index")
+                {
+                    parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" };
+                }
             }
 
             AddHeaderParameter(operation, "If-None-Match", "The ETag of an earlier answer: 304 while the view is still that one.");
