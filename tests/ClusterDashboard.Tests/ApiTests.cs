@@ -107,6 +107,32 @@ public sealed class ApiTests
         Assert.All(parameters.Values, p => Assert.False(string.IsNullOrEmpty(p.GetProperty("description").GetString())));
         var stream = paths.GetProperty("/leader/stream").GetProperty("get");
         Assert.Contains(stream.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Last-Event-ID");
+        Assert.Equal(("integer", "int64"), (parameters["index"].GetProperty("schema").GetProperty("type").GetString(), parameters["index"].GetProperty("schema").GetProperty("format").GetString()));
+    }
+
+    [Fact]
+    public async Task Swagger_documents_the_fault_orders_key_and_names()
+    {
+        await using var app = new FakeDashboard(new FakeCoordination());
+        using var http = app.CreateClient();
+
+        using var json = JsonDocument.Parse(await http.GetStringAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)));
+
+        var components = json.RootElement.GetProperty("components");
+        var scheme = components.GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal(("apiKey", "header", "X-Api-Key"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
+        var faults = json.RootElement.GetProperty("paths").GetProperty("/nodes/{nodeId}/faults");
+        foreach (var method in new[] { "post", "delete" })
+        {
+            var security = faults.GetProperty(method).GetProperty("security");
+            Assert.True(Assert.Single(security.EnumerateArray()).TryGetProperty("ApiKey", out _), $"{method} takes the API key");
+        }
+
+        Assert.False(json.RootElement.GetProperty("paths").GetProperty("/leader").GetProperty("get").TryGetProperty("security", out _), "reads need no key");
+        Assert.Equal(["400", "401", "403", "404", "409"], faults.GetProperty("delete").GetProperty("responses").EnumerateObject().Select(r => r.Name).Where(n => n.StartsWith('4')).Order(StringComparer.Ordinal));
+        var request = components.GetProperty("schemas").GetProperty("FaultRequest").GetProperty("properties");
+        Assert.Equal(Coordination.Faults.FaultKinds.Names, request.GetProperty("kind").GetProperty("enum").EnumerateArray().Select(v => v.GetString()!));
+        Assert.Equal(["upstream", "downstream"], request.GetProperty("direction").GetProperty("enum").EnumerateArray().Select(v => v.GetString()!));
     }
 
     [Fact]

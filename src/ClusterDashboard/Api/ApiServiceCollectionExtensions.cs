@@ -19,6 +19,9 @@ public static class ApiServiceCollectionExtensions
         {
             o.SwaggerDoc("v1", new() { Title = "ClusterDashboard API", Version = "v1", Description = "Leader election on Apache ZooKeeper, live." });
             o.OperationFilter<ViewReadDocumentation>();
+            o.AddSecurityDefinition(FaultsDocumentation.SchemeId, FaultsDocumentation.Scheme);
+            o.OperationFilter<FaultsDocumentation>();
+            o.SchemaFilter<FaultsDocumentation>();
         });
         return services;
     }
