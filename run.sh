@@ -13,6 +13,7 @@ session_timeout=5
 run_dir=.run
 logs=""
 zk_auth=""
+fault_key=""
 chroot=/clusterdashboard
 
 usage() {
@@ -28,6 +29,9 @@ Usage: ./run.sh [options]
                         the cluster's ZooKeeper credentials (default: user clusterdashboard with a new random
                         password, kept in .run/env); every znode the cluster creates is writable by them alone
   --no-zk-auth          run without credentials: every znode is open to any client (not for shared ensembles)
+  --fault-key KEY       the nodes' Faults:ApiKey, 16 characters at least (default: a new random key, kept in
+                        .run/env as FAULT_KEY); fault orders without it are refused, and the page asks for it
+  --no-fault-key        run without a fault key: anyone who reaches a node's port can inject faults
   --chroot PATH         the cluster's own subtree in ZooKeeper (default /clusterdashboard; / for the root)
 Ctrl-C (or SIGTERM) stops everything this script started.
 USAGE
@@ -43,6 +47,8 @@ while [ $# -gt 0 ]; do
     --logs) logs="$2"; shift 2 ;;
     --zk-auth) zk_auth="$2"; shift 2 ;;
     --no-zk-auth) zk_auth="none"; shift ;;
+    --fault-key) fault_key="$2"; shift 2 ;;
+    --no-fault-key) fault_key="none"; shift ;;
     --chroot) chroot="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "error: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -60,6 +66,12 @@ case "$zk_auth" in
   none) zk_auth="" ;;
   digest:?*:?*) ;;
   *) echo "error: --zk-auth must be digest:USER:PASSWORD" >&2; exit 2 ;;
+esac
+case "$fault_key" in
+  "") fault_key="$(head -c 24 /dev/urandom | base64 | tr '+/' 'xy')" ;;
+  none) fault_key="" ;;
+  ????????????????*) ;;
+  *) echo "error: --fault-key must be 16 characters at least" >&2; exit 2 ;;
 esac
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -157,6 +169,7 @@ done
 (umask 077 && cat >"$run_dir/env" <<ENV
 ZK_CONNECT=$connect$chroot
 ZK_AUTH=$(printf %q "$zk_auth")
+FAULT_KEY=$(printf %q "$fault_key")
 SESSION_TIMEOUT=$session_timeout
 BASE_PORT=$base_port
 LOGS=$logs
@@ -187,6 +200,11 @@ if [ -n "$zk_auth" ]; then
   echo "   credentials  ${zk_auth%:*}:… (ZK_AUTH in $run_dir/env; zkCli: addauth digest USER:PASSWORD)"
 else
   echo "   credentials  none: every znode of the cluster is open to any client"
+fi
+if [ -n "$fault_key" ]; then
+  echo "   fault key    FAULT_KEY in $run_dir/env: the page asks for it; over REST send it as X-Api-Key"
+else
+  echo "   fault key    none: anyone who reaches a node's port can inject faults"
 fi
 echo "   logs         $logs/"
 echo "   leader       curl http://127.0.0.1:$base_port/leader"

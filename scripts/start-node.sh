@@ -18,5 +18,6 @@ export ZooKeeper__SessionTimeout="$(printf "00:%02d:%02d" $((SESSION_TIMEOUT / 6
 export Cluster__NodeId="node-$n"
 export Cluster__AdvertisedUrl="http://127.0.0.1:$port"
 export Faults__Enabled=true
+if [ -n "${FAULT_KEY:-}" ]; then export Faults__ApiKey="$FAULT_KEY"; else unset Faults__ApiKey; fi
 export ASPNETCORE_ENVIRONMENT=Production
 exec dotnet ClusterDashboard.dll --urls "http://127.0.0.1:$port"
