@@ -11,22 +11,25 @@ public static class ClusterSnapshotBuilder
         var heartbeat = tree.Nodes.TryGetValue(options.HeartbeatPath, out var beat) ? ParsedPayloads.Of(beat, HeartbeatInfo.TryParse) : null;
         var queue = Queue(options, tree);
         // A node registers as a member and then queues, both on its participant session. So a candidate whose payload
-        // names a node that has a member znode owned by another session, made before the candidate, is not that node's:
+        // names a node with a member znode is that node's only if its session owns the member znode, or is the session
+        // that member znode replaced (a restarted node's previous process, whose candidate waits out its session):
         // anyone with write access to the election can make a candidate that says node-2, and the view must not then
-        // name the running node-2 as leader while it follows. A member znode made after the candidate is a restarted
-        // node's, replacing its previous process's while that one's candidate waits out its session; and one that is
-        // gone is no evidence either way (a session's ephemerals go in one transaction, but the view applies them one
-        // by one, so for a moment the candidate is there without its member).
-        var memberStats = tree.ChildrenOf(options.MembersPath)
-            .Where(kv => kv.Value.Stat.EphemeralOwner != 0 && ParsedPayloads.Of(kv.Value, MemberPayload.TryParse)?.NodeId == ZooKeeperPath.Name(kv.Key))
-            .ToDictionary(kv => ZooKeeperPath.Name(kv.Key), kv => kv.Value.Stat, StringComparer.Ordinal);
+        // name the running node-2 as leader while it follows. A member znode that is gone is no evidence either way: a
+        // session's ephemerals go in one transaction, but the view applies them one at a time, so for a moment the
+        // candidate is there without its member. (A full load reads the election before the members, so it never
+        // pairs a candidate with a member znode older than the one that replaced it.)
+        var memberSessions = tree.ChildrenOf(options.MembersPath)
+            .Where(kv => kv.Value.Stat.EphemeralOwner != 0)
+            .Select(kv => (Name: ZooKeeperPath.Name(kv.Key), Owner: kv.Value.Stat.EphemeralOwner, Member: ParsedPayloads.Of(kv.Value, MemberPayload.TryParse)))
+            .Where(m => m.Member?.NodeId == m.Name)
+            .ToDictionary(m => m.Name, m => (m.Owner, m.Member!.Replaced), StringComparer.Ordinal);
         var candidates = new List<CandidateInfo>(queue.Candidates.Count);
         for (var i = 0; i < queue.Candidates.Count; i++)
         {
             var (name, sequence, czxid) = queue.Candidates[i];
             var znode = tree.Nodes[ZooKeeperPath.Combine(options.ElectionPath, name)];
             var payload = ParsedPayloads.Of(znode, CandidatePayload.TryParse) is { } claim
-                && !(memberStats.TryGetValue(claim.NodeId, out var member) && member.EphemeralOwner != znode.Stat.EphemeralOwner && member.Czxid < czxid)
+                && (!memberSessions.TryGetValue(claim.NodeId, out var member) || member.Owner == znode.Stat.EphemeralOwner || member.Replaced == znode.Stat.EphemeralOwner)
                 ? claim
                 : null;
             candidates.Add(new CandidateInfo(name, sequence, payload?.NodeId, payload?.Url, i == 0, i == 0 ? null : queue.Candidates[i - 1].Name) { Czxid = czxid, Owner = znode.Stat.EphemeralOwner });

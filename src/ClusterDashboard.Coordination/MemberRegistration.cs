@@ -39,6 +39,7 @@ public sealed class MemberRegistration(string membersPath, MemberPayload payload
                 // A restarted node finds its previous process's znode, alive until that session expires. The node id is
                 // this node's, so the stale registration is replaced rather than waited out.
                 logger.MemberReplaced(_path, _payload.NodeId, LogHex.Of(existing.EphemeralOwner), LogHex.Of(zk.SessionId));
+                _payload = _payload with { Replaced = existing.EphemeralOwner };
                 try
                 {
                     await zk.DeleteAsync(_path, existing.Version, cancellationToken).ConfigureAwait(false);

@@ -41,6 +41,30 @@ public sealed class ClusterObserverTests(StandaloneZooKeeperFixture zookeeper) :
     }
 
     [Fact]
+    public async Task A_crashed_leader_back_before_its_old_session_expired_is_still_named_as_the_leader_its_old_candidate_is()
+    {
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "replaced");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(10));
+        await using var observer = new ClusterObserver(cluster.Options("watcher"), NullLoggerFactory.Instance, TimeProvider.System);
+        observer.Start();
+        var node = cluster.Start("node-1");
+        var before = await Eventually.UntilAsync(_ => Task.FromResult(observer.Current), s => s.Leader?.NodeId == "node-1" && s.Members.Count == 1, TimeSpan.FromSeconds(15), "node-1 leads");
+
+        // Its process dies without closing the session and a new one starts 1 s later: the new member znode replaces
+        // the old one while the old candidate waits out its 10 s session, still the head of the queue.
+        node.Inject("f-0001", Faults.FaultKind.Crash, TimeSpan.FromSeconds(1));
+        var window = await Eventually.UntilAsync(
+            _ => Task.FromResult(observer.Current),
+            s => s.Candidates.Count == 2 && s.Candidates[1].Owner != before.Candidates[0].Owner && s.Members.Count == 1,
+            TimeSpan.FromSeconds(8),
+            "the restarted node-1 queued behind its old candidate");
+
+        Assert.Equal(before.Leader!.Epoch, window.Leader!.Epoch);
+        Assert.Equal("node-1", window.Leader.NodeId);
+        Assert.Equal(["node-1", "node-1"], window.Candidates.Select(c => c.NodeId));
+    }
+
+    [Fact]
     public async Task A_view_that_has_not_applied_what_ZooKeeper_announced_within_its_bound_is_not_live_while_connected_and_answered()
     {
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "trailing");

@@ -13,8 +13,8 @@ public sealed class ClusterSnapshotBuilderTests
         new(Encoding.UTF8.GetBytes(json), new Stat(czxid, czxid, 0, 0, 0, cversion, 0, owner, json.Length, children, czxid));
 
     // A member znode of nodeId, owned by session owner: what a node registers before it queues, on the same session.
-    private static (string, NodeData) Member(string nodeId, long owner, long czxid = 5) =>
-        ($"/members/{nodeId}", Node($$"""{"nodeId":"{{nodeId}}","url":"http://{{nodeId}}","startedAt":"2026-12-01T00:00:00Z","version":"1","state":"follower"}""", czxid, owner));
+    private static (string, NodeData) Member(string nodeId, long owner, long czxid = 5, long? replaced = null) =>
+        ($"/members/{nodeId}", Node($$"""{"nodeId":"{{nodeId}}","url":"http://{{nodeId}}","startedAt":"2026-12-01T00:00:00Z","version":"1","state":"follower"{{(replaced is { } r ? $",\"replaced\":{r}" : "")}}}""", czxid, owner));
 
     private static readonly (string, NodeData) Members = ("/members", Node("", owner: 0));
 
@@ -103,16 +103,18 @@ public sealed class ClusterSnapshotBuilderTests
     public void A_restarted_node_s_previous_candidate_still_speaks_for_it_until_its_session_ends()
     {
         // node-1 crashed while it led (session 0x51) and came back on session 0x61: its new member znode replaced the
-        // old one, and the old candidate heads the queue until the old session expires.
+        // old one, and the old candidate heads the queue until the old session expires. A candidate made by yet another
+        // session, while node-1 was down, is not node-1's for being older than its member znode.
         var snapshot = Build(
-            ("/election", Node("", owner: 0, cversion: 2, children: 2)),
+            ("/election", Node("", owner: 0, cversion: 3, children: 3)),
             ("/election/_c_a-n_0000000000", Node("""{"nodeId":"node-1","url":"http://node-1"}""", czxid: 11, owner: 0x51)),
-            ("/election/_c_b-n_0000000001", Node("""{"nodeId":"node-1","url":"http://node-1"}""", czxid: 31, owner: 0x61)),
+            ("/election/_c_x-n_0000000001", Node("""{"nodeId":"node-1","url":"http://evil.example"}""", czxid: 21, owner: 0x66)),
+            ("/election/_c_b-n_0000000002", Node("""{"nodeId":"node-1","url":"http://node-1"}""", czxid: 31, owner: 0x61)),
             Members,
-            Member("node-1", 0x61, czxid: 30));
+            Member("node-1", 0x61, czxid: 30, replaced: 0x51));
 
         Assert.Equal("node-1", snapshot.Leader!.NodeId);
-        Assert.Equal(["node-1", "node-1"], snapshot.Candidates.Select(c => c.NodeId));
+        Assert.Equal(["node-1", null, "node-1"], snapshot.Candidates.Select(c => c.NodeId));
     }
 
     [Fact]
