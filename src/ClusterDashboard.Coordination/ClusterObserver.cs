@@ -231,7 +231,9 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
         }
         finally
         {
-            // The session is over: a consistent read still queued cannot be answered from it.
+            // The session is over: what it announced and never applied is not owed by the next one, which reloads.
+            Volatile.Write(ref _unapplied, new ConcurrentQueue<long>());
+            // A consistent read still queued cannot be answered from it.
             work.Writer.TryComplete();
             while (work.Reader.TryRead(out var left))
             {
@@ -266,14 +268,7 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
 
                 if (pending.TryDequeue(out var next))
                 {
-                    try
-                    {
-                        await ApplyEventAsync(next).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        unapplied.TryDequeue(out _);
-                    }
+                    await ApplyEventAsync(next, unapplied).ConfigureAwait(false);
                 }
                 else if (fence is { } f)
                 {
@@ -298,13 +293,14 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
 
     private const int ReadsInFlight = 64;
 
-    private async Task ApplyEventAsync(TreeCache.PendingEvent pending)
+    private async Task ApplyEventAsync(TreeCache.PendingEvent pending, ConcurrentQueue<long> unapplied)
     {
+        ZnodeChange? change;
         try
         {
             // A deletion's view goes out as soon as the znode leaves the cache (a failover is a deletion), its index a
             // lower bound for the one round trip until the deletion's own zxid is read; the change itself follows.
-            Publish(await _tree.ApplyAsync(pending, () => Publish([], force: false)).ConfigureAwait(false) is { } change ? [change] : [], force: false);
+            change = await _tree.ApplyAsync(pending, () => Publish([], force: false)).ConfigureAwait(false);
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.ConnectionLoss)
         {
@@ -312,7 +308,15 @@ public sealed class ClusterObserver : IClusterObserver, IAsyncDisposable
             // behind it cannot promise anything.
             Interlocked.Increment(ref _missedChanges);
             Unsync();
+            return;
         }
+        finally
+        {
+            // Uncounted before the view goes out: whoever it wakes must find it caught up, not still behind.
+            unapplied.TryDequeue(out _);
+        }
+
+        Publish(change is { } applied ? [applied] : [], force: false);
     }
 
     private async Task ApplyFenceAsync(ZooKeeperClient zk, Work item, CancellationToken cancellationToken)

@@ -29,17 +29,20 @@ public sealed record ViewFreshness(long Zxid, bool Loaded, bool Synced, TimeSpan
     /// went out of sync).
     /// <para>And not trailing: a view that has not applied a change ZooKeeper announced longer ago than the bound (a
     /// burst of writes it is still working through) would answer with what was true then.</para></summary>
-    public bool Live => Loaded && Behind <= ContactBound && (Synced ? LastContact <= ContactBound : Unsynced <= Grace && LastContact - Unsynced <= ContactBound);
+    public bool Live => Loaded && Confirmed && Behind <= ContactBound;
+
+    // Synced and answered lately, or out of sync for less than the grace after being so up to then.
+    private bool Confirmed => Synced ? LastContact <= ContactBound : Unsynced <= Grace && LastContact - Unsynced <= ContactBound;
 
     /// <summary>Why the view is not live, for a 503's detail; null when it is.</summary>
     public string? StaleReason => Live
         ? null
         : !Loaded || LastContact is null
             ? "this node has not loaded its view of the cluster from ZooKeeper yet"
-            : Behind > ContactBound
-            ? $"this node's view of the cluster is catching up: {Unapplied} change(s) ZooKeeper announced are not in it yet, the oldest for {Behind.TotalMilliseconds:F0} ms"
-            : $"this node's view of the cluster is not confirmed by ZooKeeper: its session was last answered {LastContact.Value.TotalMilliseconds:F0} ms ago" +
-              (Synced ? string.Empty : $", and the view has been out of sync for {Unsynced?.TotalMilliseconds ?? 0:F0} ms");
+            : !Confirmed
+            ? $"this node's view of the cluster is not confirmed by ZooKeeper: its session was last answered {LastContact.Value.TotalMilliseconds:F0} ms ago" +
+              (Synced ? string.Empty : $", and the view has been out of sync for {Unsynced?.TotalMilliseconds ?? 0:F0} ms")
+            : $"this node's view of the cluster is catching up: {Unapplied} change(s) ZooKeeper announced are not in it yet, the oldest for {Behind.TotalMilliseconds:F0} ms";
 
     /// <summary>Before the first load.</summary>
     public static ViewFreshness None { get; } = new(0, false, false, null, null, Grace);
