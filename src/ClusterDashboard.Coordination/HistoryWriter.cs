@@ -53,8 +53,9 @@ internal sealed class HistoryWriter(ClusterObserver observer, ClusterAcls acls, 
         }
     }
 
-    // Each pool keeps its newest. A child in neither (written by another client) counts with the refusals, the pool an
-    // outsider can fill anyway, so it cannot crowd out what happened either.
+    // Each pool keeps its newest. A numbered child in neither (written by another client) counts with the refusals,
+    // the pool an outsider can fill anyway, so it cannot crowd out what happened either; one without a number is left
+    // alone, as it always was.
     private static async Task PruneAsync(ZooKeeperClient zk, CancellationToken cancellationToken)
     {
         var records = SequenceNumber.Order(await zk.GetChildrenAsync(ClusterNode.HistoryPath, cancellationToken: cancellationToken).ConfigureAwait(false));

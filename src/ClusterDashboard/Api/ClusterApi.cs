@@ -82,7 +82,9 @@ public static class ClusterApi
                 return bad;
             }
 
-            if (feed.LongPollsWaiting >= LongPoll.MaxHeld)
+            // Counted first, then checked: of many arriving together, no more than the cap are held.
+            using var counted = feed.HoldLongPoll();
+            if (feed.LongPollsWaiting > LongPoll.MaxHeld)
             {
                 http.Response.Headers.RetryAfter = "5";
                 return TypedResults.Problem(title: "Too many long-polls", detail: $"This node holds {LongPoll.MaxHeld} long-polls already. Retry later, or ask another node.", statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -90,7 +92,6 @@ public static class ClusterApi
 
             // A shutdown ends the wait: the poll answers with the leader as it is, and the node need not wait for it.
             using var held = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-            using var counted = feed.HoldLongPoll();
             try
             {
                 // A view this node cannot vouch for is not worth waiting on: the answer below says so now. One that goes

@@ -77,7 +77,7 @@ public sealed class ClusterMetrics : IDisposable
     }
 
     private IEnumerable<Measurement<long>> Epoch() =>
-        _feed.Local is { State: LeadershipState.Leader, Epoch: { } epoch } ? [new Measurement<long>(epoch, _node)] : [];
+        _feed.Local.Term is { State: LeadershipState.Leader, Epoch: { } epoch } ? [new Measurement<long>(epoch, _node)] : [];
 
     private Task OnEventAsync(ClusterEvent e)
     {
