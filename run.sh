@@ -175,6 +175,9 @@ BASE_PORT=$base_port
 LOGS=$logs
 ENV
 )
+# The key as a header line, so that curl can send it with -H @file instead of on its command line.
+rm -f "$run_dir/fault-key.header"
+[ -z "$fault_key" ] || (umask 077 && printf 'X-Api-Key: %s\n' "$fault_key" >"$run_dir/fault-key.header")
 
 echo "== starting $nodes node(s)"
 for i in $(seq 1 "$nodes"); do
@@ -202,7 +205,7 @@ else
   echo "   credentials  none: every znode of the cluster is open to any client"
 fi
 if [ -n "$fault_key" ]; then
-  echo "   fault key    FAULT_KEY in $run_dir/env: the page asks for it; over REST send it as X-Api-Key"
+  echo "   fault key    FAULT_KEY in $run_dir/env: the page asks for it; curl -H @$run_dir/fault-key.header ..."
 else
   echo "   fault key    none: anyone who reaches a node's port can inject faults"
 fi
