@@ -1,6 +1,5 @@
 using ClusterDashboard.Testing;
 using ClusterDashboard.ZooKeeper;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterDashboard.Coordination.Tests;
 
@@ -11,8 +10,7 @@ public sealed class ClusterObserverTests(StandaloneZooKeeperFixture zookeeper) :
     {
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "observer");
         await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(4));
-        await using var observer = new ClusterObserver(cluster.Options("watcher"), NullLoggerFactory.Instance, TimeProvider.System);
-        observer.Start();
+        var observer = cluster.Observe();
         var first = cluster.Start("node-1");
         cluster.Start("node-2");
 
@@ -45,8 +43,7 @@ public sealed class ClusterObserverTests(StandaloneZooKeeperFixture zookeeper) :
     {
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "replaced");
         await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(10));
-        await using var observer = new ClusterObserver(cluster.Options("watcher"), NullLoggerFactory.Instance, TimeProvider.System);
-        observer.Start();
+        var observer = cluster.Observe();
         var node = cluster.Start("node-1");
         var before = await Eventually.UntilAsync(_ => Task.FromResult(observer.Current), s => s.Leader?.NodeId == "node-1" && s.Members.Count == 1, TimeSpan.FromSeconds(15), "node-1 leads");
 
@@ -70,8 +67,7 @@ public sealed class ClusterObserverTests(StandaloneZooKeeperFixture zookeeper) :
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "trailing");
         await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(2));
         var options = cluster.Options("watcher");
-        await using var observer = new ClusterObserver(options, NullLoggerFactory.Instance, TimeProvider.System);
-        observer.Start();
+        var observer = cluster.Observe();
         await Eventually.UntilAsync(_ => Task.FromResult(observer.Freshness), f => f.Live, TimeSpan.FromSeconds(15), "the view is live");
         // Whatever makes the applier fall behind (a burst of writes on a busy machine), here made certain: the view's
         // own listener holds it while it applies the next change.

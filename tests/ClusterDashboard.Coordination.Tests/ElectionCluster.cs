@@ -9,6 +9,7 @@ namespace ClusterDashboard.Coordination.Tests;
 internal sealed class ElectionCluster(string connectString, TimeSpan sessionTimeout, LeadershipPolicy policy = LeadershipPolicy.Standard, TimeSpan? heartbeat = null, ILoggerFactory? loggerFactory = null) : IAsyncDisposable
 {
     private readonly List<ClusterParticipant> _participants = [];
+    private readonly List<ClusterObserver> _observers = [];
 
     public IReadOnlyList<ClusterParticipant> Participants => _participants;
 
@@ -18,6 +19,16 @@ internal sealed class ElectionCluster(string connectString, TimeSpan sessionTime
         _participants.Add(participant);
         participant.Start();
         return participant;
+    }
+
+    /// <summary>A view of the election as node <paramref name="nodeId"/>'s dashboard keeps it, started now and
+    /// disposed with the cluster.</summary>
+    public ClusterObserver Observe(string nodeId = "watcher")
+    {
+        var observer = new ClusterObserver(Options(nodeId), loggerFactory ?? NullLoggerFactory.Instance, TimeProvider.System);
+        _observers.Add(observer);
+        observer.Start();
+        return observer;
     }
 
     public ClusterNodeOptions Options(string nodeId) => new()
@@ -41,6 +52,11 @@ internal sealed class ElectionCluster(string connectString, TimeSpan sessionTime
         foreach (var participant in _participants)
         {
             await participant.DisposeAsync();
+        }
+
+        foreach (var observer in _observers)
+        {
+            await observer.DisposeAsync();
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using ClusterDashboard.Testing;
 using ClusterDashboard.ZooKeeper;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClusterDashboard.Coordination.Tests;
 
@@ -17,8 +16,7 @@ public sealed class ForgedCandidateTests(StandaloneZooKeeperFixture zookeeper) :
     {
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "forged");
         await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(4));
-        await using var observer = new ClusterObserver(cluster.Options("watcher"), NullLoggerFactory.Instance, TimeProvider.System);
-        observer.Start();
+        var observer = cluster.Observe();
         var first = cluster.Start("node-1");
         await Eventually.UntilAsync(_ => Task.FromResult(first.Election.State == LeadershipState.Leader), Deadline, "node-1 leads");
         cluster.Start("node-2");

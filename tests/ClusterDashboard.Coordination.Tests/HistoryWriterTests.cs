@@ -14,8 +14,7 @@ public sealed class HistoryWriterTests(StandaloneZooKeeperFixture zookeeper) : I
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "history");
         await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(4));
         var options = cluster.Options("node-1");
-        await using var observer = new ClusterObserver(options, NullLoggerFactory.Instance, TimeProvider.System);
-        observer.Start();
+        var observer = cluster.Observe("node-1");
         await Eventually.UntilAsync(_ => Task.FromResult(observer.Client?.State), s => s == ConnectionState.Connected, TimeSpan.FromSeconds(15), "the observer connects");
         var history = new HistoryWriter(observer, new ClusterAcls(options), NullLogger.Instance);
         var now = DateTimeOffset.UtcNow;
