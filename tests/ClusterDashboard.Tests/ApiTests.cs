@@ -130,6 +130,7 @@ public sealed class ApiTests
 
         Assert.False(json.RootElement.GetProperty("paths").GetProperty("/leader").GetProperty("get").TryGetProperty("security", out _), "reads need no key");
         Assert.Equal(["400", "401", "403", "404", "409"], faults.GetProperty("delete").GetProperty("responses").EnumerateObject().Select(r => r.Name).Where(n => n.StartsWith('4')).Order(StringComparer.Ordinal));
+        Assert.Equal("#/components/schemas/FaultRequest", faults.GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
         var request = components.GetProperty("schemas").GetProperty("FaultRequest").GetProperty("properties");
         Assert.Equal(Coordination.Faults.FaultKinds.Names, request.GetProperty("kind").GetProperty("enum").EnumerateArray().Select(v => v.GetString()!));
         Assert.Equal(["upstream", "downstream"], request.GetProperty("direction").GetProperty("enum").EnumerateArray().Select(v => v.GetString()!));

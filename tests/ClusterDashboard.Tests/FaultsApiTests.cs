@@ -103,6 +103,7 @@ public sealed class FaultsApiTests
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(415, problem.GetProperty("status").GetInt32());
+        Assert.Contains("Content-Type: application/json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal); // ours, not the framework's
         Assert.Empty(fake.Orders);
     }
 
