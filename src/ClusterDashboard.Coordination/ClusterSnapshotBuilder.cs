@@ -18,10 +18,12 @@ public static class ClusterSnapshotBuilder
         // session's ephemerals go in one transaction, but the view applies them one at a time, so for a moment the
         // candidate is there without its member. (A full load reads the election before the members, so it never
         // pairs a candidate with a member znode older than the one that replaced it.)
-        var memberSessions = tree.ChildrenOf(options.MembersPath)
-            .Where(kv => kv.Value.Stat.EphemeralOwner != 0)
+        var memberZnodes = tree.ChildrenOf(options.MembersPath)
             .Select(kv => (Name: ZooKeeperPath.Name(kv.Key), Owner: kv.Value.Stat.EphemeralOwner, Member: ParsedPayloads.Of(kv.Value, MemberPayload.TryParse)))
             .Where(m => m.Member?.NodeId == m.Name)
+            .ToList();
+        var memberSessions = memberZnodes
+            .Where(m => m.Owner != 0)
             .ToDictionary(m => m.Name, m => (m.Owner, m.Member!.Replaced), StringComparer.Ordinal);
         var candidates = new List<CandidateInfo>(queue.Candidates.Count);
         for (var i = 0; i < queue.Candidates.Count; i++)
@@ -50,9 +52,7 @@ public static class ClusterSnapshotBuilder
             .Select(kv => (Name: ZooKeeperPath.Name(kv.Key), Status: ParsedPayloads.Of(kv.Value, NodeStatus.TryParse)))
             .Where(s => s.Status?.NodeId == s.Name)
             .ToDictionary(s => s.Name, s => s.Status!, StringComparer.Ordinal);
-        var registered = tree.ChildrenOf(options.MembersPath)
-            .Select(kv => (Name: ZooKeeperPath.Name(kv.Key), Member: ParsedPayloads.Of(kv.Value, MemberPayload.TryParse)))
-            .Where(m => m.Member?.NodeId == m.Name)
+        var registered = memberZnodes
             .Select(m => m.Member!)
             .Select(m =>
             {

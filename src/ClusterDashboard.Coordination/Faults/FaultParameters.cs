@@ -36,6 +36,9 @@ public static class LinkDirections
 {
     public static string Name(this LinkDirection direction) => direction == LinkDirection.Upstream ? "upstream" : "downstream";
 
+    /// <summary>Every direction's name, as the API takes them.</summary>
+    public static IReadOnlyList<string> Names { get; } = [LinkDirection.Upstream.Name(), LinkDirection.Downstream.Name()];
+
     /// <summary>Exactly "upstream" or "downstream", in any letter case.</summary>
     public static bool TryParse(string? text, out LinkDirection direction)
     {

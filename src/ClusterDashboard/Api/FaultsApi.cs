@@ -89,7 +89,7 @@ public static class FaultsApi
 
         if (!FaultKinds.TryParse(parsed?.Kind, out var kind))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Unknown fault kind", $"'kind' must be exactly one of {string.Join(", ", FaultKinds.Names)}; it was {Quoted(parsed?.Kind)}.");
+            return Problem(StatusCodes.Status400BadRequest, "Unknown fault kind", $"'kind' must be exactly one of {string.Join(", ", FaultKinds.Names)}; it was {ProblemText.Quoted(parsed?.Kind)}.");
         }
 
         if (!kind.HasDuration() && parsed!.DurationSeconds is not null)
@@ -102,7 +102,7 @@ public static class FaultsApi
         {
             if (!LinkDirections.TryParse(text, out var d))
             {
-                return Problem(StatusCodes.Status400BadRequest, "Unknown direction", $"'direction' must be exactly upstream or downstream; it was {Quoted(text)}.");
+                return Problem(StatusCodes.Status400BadRequest, "Unknown direction", $"'direction' must be exactly upstream or downstream; it was {ProblemText.Quoted(text)}.");
             }
 
             direction = d;
@@ -173,8 +173,6 @@ public static class FaultsApi
         // An outage (503) gets Retry-After from the problem details writer, like every 503 of the app.
         return Problem(status, title, verdict.Reason!, verdict.FaultId);
     }
-
-    private static string Quoted(string? value) => value is null ? "missing" : JsonSerializer.Serialize(value.Length > 40 ? value[..40] + "…" : value);
 
     private static ProblemHttpResult Problem(int status, string title, string detail, string? faultId = null) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: status, extensions: faultId is null ? null : new Dictionary<string, object?> { ["faultId"] = faultId });

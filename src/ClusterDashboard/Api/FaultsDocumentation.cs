@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ClusterDashboard.Coordination.FaultLinks;
 using ClusterDashboard.Coordination.Faults;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -57,7 +56,7 @@ internal sealed class FaultsDocumentation : IOperationFilter, ISchemaFilter
         }
 
         Enumerate(properties, "kind", FaultKinds.Names);
-        Enumerate(properties, "direction", [LinkDirection.Upstream.Name(), LinkDirection.Downstream.Name()]);
+        Enumerate(properties, "direction", LinkDirections.Names);
     }
 
     private static void Enumerate(IDictionary<string, IOpenApiSchema> properties, string name, IEnumerable<string> values)

@@ -31,7 +31,7 @@ internal static class LongPoll
         // Digits only: no sign, no spaces, no second value (a repeated ?index arrives as "1,2").
         if (index.Length is 0 or > 19 || !index.All(char.IsAsciiDigit) || !long.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
         {
-            return Bad($"?index is a view's zxid: one whole number from 0 to {long.MaxValue}, as X-Cluster-Index gave it; got {Quoted(index)}.");
+            return Bad($"?index is a view's zxid: one whole number from 0 to {long.MaxValue}, as X-Cluster-Index gave it; got {ProblemText.Quoted(index)}.");
         }
 
         var duration = DefaultWait;
@@ -44,8 +44,6 @@ internal static class LongPoll
         var jitter = TimeSpan.FromTicks((long)(duration.Ticks / 16.0 * Random.Shared.NextDouble()));
         return new Request(parsed, duration + jitter);
     }
-
-    private static string Quoted(string text) => text.Length > 40 ? $"\"{text[..40]}…\"" : $"\"{text}\"";
 
     private static Request Bad(string detail) =>
         new(null, TimeSpan.Zero, TypedResults.Problem(title: "Bad long-poll", detail: detail, statusCode: StatusCodes.Status400BadRequest));
