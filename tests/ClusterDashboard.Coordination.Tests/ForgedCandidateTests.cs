@@ -51,6 +51,39 @@ public sealed class ForgedCandidateTests(StandaloneZooKeeperFixture zookeeper) :
     }
 
     [Fact]
+    public async Task A_real_candidate_of_another_client_that_says_it_is_a_running_node_leads_as_nobody_we_know()
+    {
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "claimed");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(4));
+        var observer = cluster.Observe();
+        var first = cluster.Start("node-1");
+        await Eventually.UntilAsync(_ => Task.FromResult(first.Election.State == LeadershipState.Leader), Deadline, "node-1 leads");
+        var second = cluster.Start("node-2");
+        await Eventually.UntilAsync(_ => Task.FromResult(second.Election.State == LeadershipState.Follower), Deadline, "node-2 follows");
+        await using var forger = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
+
+        // Numbered by ZooKeeper, ephemeral, queued last: a real candidate in every respect but whose it says it is.
+        var forged = ZooKeeperPath.Name((await forger.CreateAsync(
+            "/election/_c_f-n_",
+            Encoding.UTF8.GetBytes("""{"nodeId":"node-2","url":"http://evil.example:6666"}"""),
+            CreateMode.EphemeralSequential,
+            [new Acl(Permissions.All, ZooKeeperId.Anyone)])).Path);
+        first.Election.Resign();
+        await Eventually.UntilAsync(_ => Task.FromResult(second.Election.State == LeadershipState.Leader), Deadline, "node-2 leads");
+        second.Election.Resign();
+        var view = await Eventually.UntilAsync(
+            _ => Task.FromResult(observer.Current),
+            s => s.Leader?.Znode == forged && s.Candidates.Count == 3 && s.Members.Count == 2,
+            Deadline,
+            "the forged candidate heads the queue, both nodes behind it");
+
+        Assert.Equal(forged, view.Leader!.NodeId); // named by its znode, not as node-2
+        Assert.Null(view.Leader.Url);
+        Assert.DoesNotContain(view.Members, m => m.IsLeader);
+        Assert.Empty(cluster.Leaders);
+    }
+
+    [Fact]
     public async Task A_persistent_child_with_a_low_number_is_not_a_candidate_even_in_an_empty_election()
     {
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "persistent");
