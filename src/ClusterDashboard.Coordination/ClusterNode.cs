@@ -22,6 +22,7 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
     private readonly NodeStatusWriter _status;
     private readonly FaultCommandBus _faults;
     private readonly CancellationTokenSource _stop = new();
+    private readonly TimeProvider _time;
     private long? _announcedEpoch;
     private LeaderInfo? _seenLeader;
     private int _stopped;
@@ -32,6 +33,7 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(timeProvider);
         Options = options;
+        _time = timeProvider;
         var logger = loggerFactory.CreateLogger<ClusterNode>();
         var acls = new ClusterAcls(options);
         _participant = new ClusterParticipant(options, loggerFactory, timeProvider);
@@ -91,11 +93,34 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
 
     private void PublishStatus() => _background.Run("status", () => _status.PublishAsync(_stop.Token));
 
-    private void AppendHistory(HistoryRecord record) => _background.Run($"history {record.Type}", () => _history.AppendAsync(record, _stop.Token));
+    // A status that says this node now leads: after the follow-up delay, with the state it is in by then.
+    private void PublishStatusLater() => _background.Run("status", async () =>
+    {
+        await FollowUpAsync().ConfigureAwait(false);
+        await _status.PublishAsync(_stop.Token).ConfigureAwait(false);
+    });
+
+    // Only records of what happened, each with its own time: they wait for the change to reach every view first.
+    private void AppendHistory(HistoryRecord record) => _background.Run($"history {record.Type}", async () =>
+    {
+        await FollowUpAsync().ConfigureAwait(false);
+        await _history.AppendAsync(record, _stop.Token).ConfigureAwait(false);
+    });
+
+    private Task FollowUpAsync() => Options.FollowUpDelay > TimeSpan.Zero ? Task.Delay(Options.FollowUpDelay, _time, _stop.Token) : Task.CompletedTask;
 
     private void OnLeadershipChanged(LeadershipChange change)
     {
-        PublishStatus();
+        // Stepping down is published at once (every view must stop seeing two believers soon); taking over can wait.
+        if (change.State == LeadershipState.Leader)
+        {
+            PublishStatusLater();
+        }
+        else
+        {
+            PublishStatus();
+        }
+
         if (change.State == LeadershipState.Leader && change.Epoch is { } epoch && _announcedEpoch != epoch)
         {
             _announcedEpoch = epoch;

@@ -41,6 +41,23 @@ public sealed record ClusterNodeOptions
     /// <summary>How often a leader beats unless told otherwise.</summary>
     public static readonly TimeSpan DefaultHeartbeatInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long the writes that only follow a change of leadership wait: the new leader's status, member state,
+    /// history record and first heartbeat, every node's record of having seen it, and a resigned leader's new candidate.
+    /// Meanwhile the change reaches every node's views without a dozen commits and their notifications competing with
+    /// it for the servers and the cores. What says a node stopped leading (its status) is written at once.</summary>
+    public TimeSpan FollowUpDelay
+    {
+        get => _followUpDelay;
+        init => _followUpDelay = value >= TimeSpan.Zero && value <= TimeSpan.FromMinutes(1) ? value
+            : throw new ArgumentOutOfRangeException(nameof(FollowUpDelay), value, "the follow-up delay must be between zero and one minute");
+    }
+
+    private readonly TimeSpan _followUpDelay = DefaultFollowUpDelay;
+
+    /// <summary>The follow-up delay unless told otherwise: longer than every view takes at p99 in the views benchmark,
+    /// short enough that nobody sees it on the page.</summary>
+    public static readonly TimeSpan DefaultFollowUpDelay = TimeSpan.FromMilliseconds(50);
+
     public LeadershipPolicy LeadershipPolicy { get; init; } = LeadershipPolicy.Standard;
 
     /// <summary>An observer follows the election and is a member, but never a candidate.</summary>

@@ -41,7 +41,10 @@ public sealed class ClusterParticipant : IAsyncDisposable
         Drill = new FaultDrill(time, loggerFactory.CreateLogger<FaultDrill>());
         // The recipe runs on the participant's own clock, the one a pause stops.
         var clock = Drill.Clock;
-        Election = new LeaderElection(options.ElectionPath, options.NodeId, options.AdvertisedUrl, clock, loggerFactory.CreateLogger<LeaderElection>(), options.LeadershipPolicy, _acls.For(options.ElectionPath), options.ElectionSessionsPath);
+        Election = new LeaderElection(options.ElectionPath, options.NodeId, options.AdvertisedUrl, clock, loggerFactory.CreateLogger<LeaderElection>(), options.LeadershipPolicy, _acls.For(options.ElectionPath), options.ElectionSessionsPath)
+        {
+            RejoinDelay = options.FollowUpDelay,
+        };
         Heartbeat = new LeaderHeartbeat(Election, options, _acls.For(options.HeartbeatPath), clock, loggerFactory.CreateLogger<LeaderHeartbeat>());
         _member = new MemberRegistration(
             options.MembersPath,
@@ -240,7 +243,16 @@ public sealed class ClusterParticipant : IAsyncDisposable
     {
         if (_client is { State: ConnectionState.Connected } zk && change.State is LeadershipState.Leader or LeadershipState.Follower)
         {
-            _background.Run("publish member state", () => _member.PublishStateAsync(zk, NodeStates.Of(change.State), _stop.Token));
+            // Shown on the page only: it follows the change (ClusterNodeOptions.FollowUpDelay), with the state by then,
+            // so two changes in a row cannot publish out of order.
+            _background.Run("publish member state", async () =>
+            {
+                await DelayAsync(_options.FollowUpDelay, _stop.Token).ConfigureAwait(false);
+                if (Election.State is LeadershipState.Leader or LeadershipState.Follower && !_stop.IsCancellationRequested)
+                {
+                    await _member.PublishStateAsync(zk, NodeStates.Of(Election.State), _stop.Token).ConfigureAwait(false);
+                }
+            });
         }
     }
 

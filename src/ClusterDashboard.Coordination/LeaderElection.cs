@@ -50,6 +50,11 @@ public sealed class LeaderElection : IElectionParticipant
 
     public event Action<LeadershipChange>? LeadershipChanged;
 
+    /// <summary>How long a resigned leader waits before it queues again at the back (default: not at all). Its new
+    /// candidate's commit and the notifications it sets off (the new leader watches the queue) would otherwise land
+    /// in the very moment the successor takes over and every view hears of it.</summary>
+    public TimeSpan RejoinDelay { get; init; }
+
     public string NodeId { get; }
 
     public LeadershipPolicy Policy => _policy;
@@ -269,6 +274,11 @@ public sealed class LeaderElection : IElectionParticipant
                         await unwatched.ConfigureAwait(false);
                         // Only once it went through: a resign cut short by a lost connection is tried again after it.
                         _resignRequested = false;
+                        if (RejoinDelay > TimeSpan.Zero)
+                        {
+                            await Task.Delay(RejoinDelay, _time, cancellationToken).ConfigureAwait(false);
+                        }
+
                         candidate = await JoinAsync(zk, known, marker, cancellationToken).ConfigureAwait(false);
                         ahead = null;
                         continue;

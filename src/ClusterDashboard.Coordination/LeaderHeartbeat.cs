@@ -17,7 +17,8 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
             return;
         }
 
-        // A new leader beats at once, so every node learns when it took over without waiting for a tick.
+        // A new leader beats without waiting for a tick, so every node learns soon when it took over: once the change
+        // itself has reached the views (ClusterNodeOptions.FollowUpDelay).
         var tookOver = new WakeSignal();
         void OnChange(LeadershipChange change)
         {
@@ -51,6 +52,10 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
                 try
                 {
                     await tookOver.WaitAsync(tick.Token).ConfigureAwait(false);
+                    if (options.FollowUpDelay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(options.FollowUpDelay, time, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
