@@ -78,20 +78,10 @@ public sealed class FollowUpWritesTests(StandaloneZooKeeperFixture zookeeper) : 
     {
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "follow-up");
         var nodes = new NodeSet();
+        await using var participants = new ElectionCluster(connectString, TimeSpan.FromSeconds(4)); // only its options
         for (var i = 1; i <= 2; i++)
         {
-            var node = new ClusterNode(
-                new ClusterNodeOptions
-                {
-                    ConnectString = connectString,
-                    SessionTimeout = TimeSpan.FromSeconds(4),
-                    NodeId = $"node-{i}",
-                    AdvertisedUrl = $"http://node-{i}.test",
-                    Credentials = ElectionCluster.Credentials,
-                    FollowUpDelay = followUpDelay,
-                },
-                NullLoggerFactory.Instance,
-                TimeProvider.System);
+            var node = new ClusterNode(participants.Options($"node-{i}") with { FollowUpDelay = followUpDelay }, NullLoggerFactory.Instance, TimeProvider.System);
             nodes.Nodes.Add(node);
             await node.StartAsync(CancellationToken.None);
         }
