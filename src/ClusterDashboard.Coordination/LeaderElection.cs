@@ -74,7 +74,7 @@ public sealed class LeaderElection : IElectionParticipant
             lock (_lock)
             {
                 return _state != LeadershipState.Leader ? new(_state, null)
-                    : LeaseHolds() ? new(LeadershipState.Leader, _epoch)
+                    : LeaseHolds() ? new(LeadershipState.Leader, _epoch) { Since = _since }
                     : new(LeadershipState.Suspended, null);
             }
         }
