@@ -3,16 +3,19 @@ using ClusterDashboard.ZooKeeper;
 namespace ClusterDashboard.Coordination;
 
 /// <summary>
-/// Which children of the election parent are real candidates, in queue order. ZooKeeper numbers a sequential child
-/// with the parent's count of child creates at that moment, so real candidates' numbers rise with their creation
-/// (czxid), and a child numbered n leaves room after it for every child created since: n + 1 + (children created
-/// after it) is at most the creates made so far. A child that is not ephemeral, has no number, claims a number the
-/// creates since do not leave room for, or is numbered below a candidate created before it was not numbered by
-/// ZooKeeper: it is foreign, shown but never queued, so it can neither lead nor be watched. The participants and
-/// the views decide with this one rule, so a node never believes it leads while the views name another.
-/// <para>Of two children out of order the older is kept: a forgery then counts at most as a candidate that joined
-/// when it was made, never ahead of one already queued. A later create can still make an older forgery fit and
-/// unseat a younger candidate; the leader watches the queue, so it finds out with that very change.</para>
+/// Which children of the election parent are candidates, in queue order. The queue is the order of creation: the
+/// zxid of each child's create (czxid), which the server assigns and no client can choose. For children ZooKeeper
+/// numbered that is their number order, the recipe's "lowest sequence leads", since the parent's counter rises with
+/// every create. A name is only a name: a client that creates a plain ephemeral named to sort first, or numbered above
+/// the counter, queues where it was made, as a candidate that joined then, never ahead of one made before it. So the
+/// head of the queue is always its oldest child, and a child that was not the head while an older one queued can
+/// never become it later: the leader's epoch (its czxid) only goes up. A child that is not ephemeral (it would outlive
+/// every session) or whose name carries no sequence number is foreign: shown but never queued, so it can neither lead
+/// nor be watched, whatever happens around it. Both are facts of the child itself that never change. The
+/// participants and the views decide with this one rule, so a node never believes it leads while the views name
+/// another.
+/// <para>Children made in one transaction (a multi of several creates, which no participant sends) share a czxid; they
+/// queue by number, and the second then leads with the same epoch as the first, for the same session.</para>
 /// </summary>
 public sealed class CandidateQueue
 {
@@ -22,7 +25,7 @@ public sealed class CandidateQueue
         Foreign = foreign;
     }
 
-    /// <summary>The real candidates, lowest sequence (the leader) first.</summary>
+    /// <summary>The candidates, oldest (the leader) first.</summary>
     public IReadOnlyList<QueuedCandidate> Candidates { get; }
 
     public IReadOnlyList<ForeignZnode> Foreign { get; }
@@ -36,20 +39,16 @@ public sealed class CandidateQueue
         return ((long)(uint)parent.Cversion + parent.NumChildren) / 2;
     }
 
-    /// <param name="children">Children of the parent, read at one point of the server's history.</param>
-    /// <param name="creates">The parent's create count (<see cref="CreatesOf"/>) read no earlier than the children.</param>
-    /// <param name="newerUnread">Further children, known only to be younger than every one in
-    /// <paramref name="children"/>: they are not judged, only counted as created after them.</param>
-    public static CandidateQueue Build(IEnumerable<ElectionChild> children, long creates, int newerUnread = 0)
+    /// <param name="children">Children of the parent, read at one point of the server's history. Children listed
+    /// later, whose stats are not read yet, were made after all of these: they queue behind them and change nothing
+    /// here.</param>
+    public static CandidateQueue Build(IEnumerable<ElectionChild> children)
     {
         ArgumentNullException.ThrowIfNull(children);
-        var all = children.ToList();
-        var czxids = all.Select(c => c.Czxid).Order().ToArray();
         var foreign = new List<ForeignZnode>();
-        var numbered = new List<(ElectionChild Child, long Sequence)>();
-        foreach (var child in all)
+        var queued = new List<QueuedCandidate>();
+        foreach (var child in children)
         {
-            var younger = newerUnread + czxids.Length - UpperBound(czxids, child.Czxid);
             if (SequenceNumber.Parse(child.Name) is not { } sequence)
             {
                 foreign.Add(new ForeignZnode(child.Name, "its name ends in no sequence number"));
@@ -58,51 +57,16 @@ public sealed class CandidateQueue
             {
                 foreign.Add(new ForeignZnode(child.Name, "it is not ephemeral, so it outlives any session"));
             }
-            else if (sequence + 1 + younger > creates)
-            {
-                foreign.Add(new ForeignZnode(child.Name, $"its number {sequence} is higher than ZooKeeper could have given it: {creates} children were ever created, {younger} of them after it"));
-            }
             else
             {
-                numbered.Add((child, sequence));
+                queued.Add(new QueuedCandidate(child.Name, sequence, child.Czxid));
             }
         }
 
-        // Oldest first: a child numbered at or below one created before it cannot have had its number from ZooKeeper.
-        var candidates = new List<QueuedCandidate>(numbered.Count);
-        var highest = -1L;
-        foreach (var (child, sequence) in numbered.OrderBy(n => n.Child.Czxid).ThenBy(n => n.Sequence))
-        {
-            if (sequence > highest)
-            {
-                candidates.Add(new QueuedCandidate(child.Name, sequence, child.Czxid));
-                highest = sequence;
-            }
-            else
-            {
-                foreign.Add(new ForeignZnode(child.Name, $"it is numbered {sequence} but was created after candidate #{highest}"));
-            }
-        }
-
-        // Created in rising order with rising numbers: the list is in queue order already.
-        return new CandidateQueue(candidates, foreign);
-    }
-
-    // How many of the sorted czxids are at most czxid.
-    private static int UpperBound(long[] sorted, long czxid)
-    {
-        var index = Array.BinarySearch(sorted, czxid);
-        if (index < 0)
-        {
-            return ~index;
-        }
-
-        while (index < sorted.Length && sorted[index] == czxid)
-        {
-            index++;
-        }
-
-        return index;
+        queued.Sort((a, b) => a.Czxid != b.Czxid ? a.Czxid.CompareTo(b.Czxid)
+            : a.Sequence != b.Sequence ? a.Sequence.CompareTo(b.Sequence)
+            : string.CompareOrdinal(a.Name, b.Name));
+        return new CandidateQueue(queued, foreign);
     }
 
     /// <summary>The position of <paramref name="name"/> in the queue (0 leads), or -1 if it is not a candidate.</summary>

@@ -87,14 +87,9 @@ public static class ClusterSnapshotBuilder
     // The same rule the participants decide by, on the cached stats: so the view names the leader the leader believes.
     private static CandidateQueue Queue(ClusterNodeOptions options, TreeSnapshot tree)
     {
-        if (!tree.Nodes.TryGetValue(options.ElectionPath, out var parent))
-        {
-            return CandidateQueue.Build([], 0);
-        }
-
         var children = tree.ChildrenOf(options.ElectionPath)
             .Select(kv => new ElectionChild(ZooKeeperPath.Name(kv.Key), kv.Value.Stat.Czxid, kv.Value.Stat.EphemeralOwner));
-        return CandidateQueue.Build(children, CandidateQueue.CreatesOf(parent.Stat));
+        return CandidateQueue.Build(children);
     }
 
     // Beliefs carry when they were published, so every status rewrite changes them: they count as content (the page

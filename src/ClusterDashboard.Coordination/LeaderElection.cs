@@ -4,8 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace ClusterDashboard.Coordination;
 
 /// <summary>
-/// The election recipe: an EPHEMERAL_SEQUENTIAL candidate under the election path, the lowest sequence leads, and
-/// every other candidate watches only its predecessor, so one departure wakes one participant. The leader watches the
+/// The election recipe: an EPHEMERAL_SEQUENTIAL candidate under the election path, the lowest sequence leads (read as
+/// the oldest: the order of creation, which for ZooKeeper's numbers is the same and which no name can fake, see
+/// <see cref="CandidateQueue"/>), and every other candidate watches only its predecessor, so one departure wakes one
+/// participant. The leader watches the
 /// queue and its own candidate, and holds a <see cref="LeaderLease"/>: it stops acting the moment its candidate goes,
 /// and at the latest two thirds of a session timeout after ZooKeeper last answered it. Run once per session; the state
 /// survives sessions so observers see one continuous history.
@@ -307,9 +309,10 @@ public sealed class LeaderElection : IElectionParticipant
                         continue;
                     }
 
-                    // Only children numbered by ZooKeeper queue (CandidateQueue): a forged name can neither lead nor be watched.
+                    // The queue is creation order (CandidateQueue): a name cannot put a child ahead of one made before it.
+                    // The create count tells the cache whether the names it knows still stand for the znodes it read.
                     var creates = CandidateQueue.CreatesOf(parent.Node.Stat);
-                    var (stats, newer) = await known.ChildrenAsync(zk, children.Children, creates, cancellationToken).ConfigureAwait(false);
+                    var (stats, _) = await known.ChildrenAsync(zk, children.Children, creates, cancellationToken).ConfigureAwait(false);
 
                     // Another candidate of this very session (a create retried after a lost connection that landed after
                     // all) would reach the head of the queue one day with nobody to lead for it: it goes.
@@ -318,7 +321,7 @@ public sealed class LeaderElection : IElectionParticipant
                         await RemoveOwnAsync(zk, strays, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
-                    var queue = CandidateQueue.Build(stats, creates, newer);
+                    var queue = CandidateQueue.Build(stats);
                     var index = queue.IndexOf(candidate);
                     if (index < 0)
                     {

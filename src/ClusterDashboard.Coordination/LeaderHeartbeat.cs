@@ -33,11 +33,11 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (election.Term is { State: LeadershipState.Leader, Epoch: { } epoch } term)
+                if (election.Term is { State: LeadershipState.Leader, Epoch: { } epoch })
                 {
                     try
                     {
-                        await BeatAsync(epoch, term.Since, cancellationToken).ConfigureAwait(false);
+                        await BeatAsync(epoch, cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -68,12 +68,11 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
         }
     }
 
-    /// <summary>One fenced write for the term with token <paramref name="epoch"/>, which began at
-    /// <paramref name="since"/>; returns whether it was accepted.</summary>
-    public async Task<bool> BeatAsync(long epoch, DateTimeOffset? since, CancellationToken cancellationToken)
+    /// <summary>One fenced write; returns whether it was accepted.</summary>
+    public async Task<bool> BeatAsync(long epoch, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var beat = new HeartbeatInfo(election.NodeId, epoch, since ?? now, now).ToBytes();
+        var beat = new HeartbeatInfo(election.NodeId, epoch, election.LeaderSince ?? now, now).ToBytes();
         return await WriteAsync(Operation.SetData(options.HeartbeatPath, beat), cancellationToken).ConfigureAwait(false) switch
         {
             Written.Yes => true,

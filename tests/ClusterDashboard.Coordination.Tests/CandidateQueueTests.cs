@@ -3,7 +3,8 @@ using ClusterDashboard.ZooKeeper;
 namespace ClusterDashboard.Coordination.Tests;
 
 /// <summary>Which children of the election parent count as candidates: the rule the participants and the views share.
-/// The children here are made up the way ZooKeeper makes them (numbers from the parent's create count, czxids rising);
+/// The children here are made up the way ZooKeeper makes them (numbers from the parent's create count, czxids rising),
+/// and the forgeries the way anyone with write access can (any name, made at any moment);
 /// <see cref="ForgedCandidateTests"/> meets the same rule on a real server.</summary>
 public sealed class CandidateQueueTests
 {
@@ -13,7 +14,7 @@ public sealed class CandidateQueueTests
     [Fact]
     public void Children_numbered_by_zookeeper_queue_lowest_number_first_whatever_their_prefix()
     {
-        var queue = CandidateQueue.Build([Real(4, 140), new ElectionChild("zzz-0000000002", 120, 0x52), Real(7, 170)], creates: 8);
+        var queue = CandidateQueue.Build([Real(4, 140), new ElectionChild("zzz-0000000002", 120, 0x52), Real(7, 170)]);
 
         Assert.Equal([2L, 4L, 7L], queue.Candidates.Select(c => c.Sequence));
         Assert.Empty(queue.Foreign);
@@ -22,69 +23,95 @@ public sealed class CandidateQueueTests
     }
 
     [Fact]
-    public void A_plain_znode_named_below_the_candidates_but_made_after_them_is_foreign_and_never_leads()
+    public void A_plain_znode_named_below_the_candidates_but_made_after_them_queues_behind_them()
     {
-        // The forgery of the review: a plain ephemeral "_a-n_0000000000" created while real candidates queue.
+        // The forgery of the review: a plain ephemeral "_a-n_0000000000" created while real candidates queue. Its name
+        // says it comes first; its creation says it joined last, and that is where it queues.
         var forged = new ElectionChild("_a-n_0000000000", 300, 0x99);
 
-        var queue = CandidateQueue.Build([Real(5, 150), Real(6, 160), forged], creates: 8);
+        var queue = CandidateQueue.Build([forged, Real(5, 150), Real(6, 160)]);
 
-        Assert.Equal([5L, 6L], queue.Candidates.Select(c => c.Sequence));
-        var foreign = Assert.Single(queue.Foreign);
-        Assert.Equal(forged.Name, foreign.Name);
-        Assert.Contains("numbered 0 but was created after candidate #6", foreign.Reason, StringComparison.Ordinal);
+        Assert.Equal(["_c_5-n_0000000005", "_c_6-n_0000000006", forged.Name], queue.Candidates.Select(c => c.Name));
+        Assert.Empty(queue.Foreign);
     }
 
     [Fact]
-    public void A_persistent_child_or_one_without_a_number_or_with_a_number_not_handed_out_is_foreign()
+    public void A_persistent_child_or_one_without_a_number_is_foreign_and_one_numbered_ahead_of_the_count_queues_where_it_was_made()
     {
         var persistent = new ElectionChild("_c_x-n_0000000001", 110, EphemeralOwner: 0);
         var unnumbered = new ElectionChild("leader", 120, 0x77);
         var ahead = new ElectionChild("_c_y-n_0000000042", 130, 0x78);
 
-        var queue = CandidateQueue.Build([persistent, unnumbered, ahead, Real(3, 140)], creates: 5);
+        var queue = CandidateQueue.Build([persistent, unnumbered, ahead, Real(3, 140)]);
 
-        Assert.Equal([3L], queue.Candidates.Select(c => c.Sequence));
+        Assert.Equal([ahead.Name, "_c_3-n_0000000003"], queue.Candidates.Select(c => c.Name));
+        Assert.Equal(2, queue.Foreign.Count);
         Assert.Contains("not ephemeral", queue.Foreign.Single(f => f.Name == persistent.Name).Reason, StringComparison.Ordinal);
         Assert.Contains("no sequence number", queue.Foreign.Single(f => f.Name == unnumbered.Name).Reason, StringComparison.Ordinal);
-        Assert.Contains("higher than ZooKeeper could have given it", queue.Foreign.Single(f => f.Name == ahead.Name).Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_plain_znode_named_ahead_of_the_count_stays_foreign_as_real_candidates_catch_up_with_its_number()
+    public void A_plain_znode_named_ahead_of_the_count_keeps_its_place_as_real_candidates_catch_up_with_its_number()
     {
         // 7 creates so far; a plain ephemeral named 9 is the 8th. Two real joins follow and are numbered 8 and 9: the
-        // forgery's number now exists, but not for a znode older than both.
+        // forgery's number now exists, but it is still behind 6 and ahead of 8, where it was made. (The rule before
+        // this one took it for foreign until its number fitted, then moved it ahead of the candidates made after it,
+        // and the leader's epoch went back.)
         var forged = new ElectionChild("_a-n_0000000009", 300, 0x99);
         ElectionChild[] real = [Real(5, 150), Real(6, 160), Real(8, 310), Real(9, 320)];
 
-        var before = CandidateQueue.Build([real[0], real[1], forged], creates: 8);
-        var after = CandidateQueue.Build([.. real, forged], creates: 10);
+        var before = CandidateQueue.Build([real[0], real[1], forged]);
+        var after = CandidateQueue.Build([.. real, forged]);
+        var failedOver = CandidateQueue.Build([real[3], forged, real[2]]);
 
-        Assert.Equal([5L, 6L], before.Candidates.Select(c => c.Sequence));
-        Assert.Equal([5L, 6L, 8L, 9L], after.Candidates.Select(c => c.Sequence));
-        Assert.Contains("10 children were ever created, 2 of them after it", Assert.Single(after.Foreign).Reason, StringComparison.Ordinal);
+        Assert.Equal([150L, 160L, 300L], before.Candidates.Select(c => c.Czxid));
+        Assert.Equal([150L, 160L, 300L, 310L, 320L], after.Candidates.Select(c => c.Czxid));
+        Assert.Equal(forged.Name, failedOver.Candidates[0].Name);
     }
 
     [Fact]
-    public void Children_known_only_to_be_younger_count_against_the_numbers_of_those_judged()
+    public void Through_any_history_of_joins_forgeries_and_leaves_the_leaders_epoch_only_goes_up()
     {
-        // A participant judges the children it knows and only counts the ones listed since: 3 of them younger than
-        // every known one leave no room for a number 9 among 10 creates.
-        var queue = CandidateQueue.Build([Real(5, 150), new ElectionChild("_a-n_0000000009", 200, 0x99)], creates: 10, newerUnread: 3);
+        // Real joins numbered from the create count, forgeries named anything (below, at or far above the count,
+        // with or without a number), leaves of the leader and of anyone: every new leader's epoch is above the last.
+        var random = new Random(20261203);
+        for (var run = 0; run < 300; run++)
+        {
+            var children = new List<ElectionChild>();
+            long creates = 0, zxid = 100;
+            long? lastEpoch = null;
+            string? lastLeader = null;
+            for (var step = 0; step < 60; step++)
+            {
+                var roll = random.Next(10);
+                if (children.Count > 0 && roll < 2)
+                {
+                    children.RemoveAt(0); // whoever was made first: often the leader
+                }
+                else if (children.Count > 0 && roll < 4)
+                {
+                    children.RemoveAt(random.Next(children.Count));
+                }
+                else if (roll < 7)
+                {
+                    children.Add(Real(creates++, zxid += random.Next(1, 5)));
+                }
+                else
+                {
+                    var number = random.Next(0, (int)creates + 20);
+                    var name = random.Next(4) == 0 ? $"forged-{step}" : $"_a{step}-n_{number:D10}";
+                    children.Add(new ElectionChild(name, zxid += random.Next(1, 5), random.Next(5) == 0 ? 0 : 0x99));
+                    creates++;
+                }
 
-        Assert.Equal([5L], queue.Candidates.Select(c => c.Sequence));
-    }
-
-    [Fact]
-    public void Of_two_children_out_of_order_the_older_stays_so_a_later_forgery_cannot_unseat_a_candidate()
-    {
-        // Whichever of the two was forged, keeping the older one means a forgery acts at most like a candidate that
-        // joined when it was made: it cannot jump ahead of anyone already queued.
-        var queue = CandidateQueue.Build([Real(9, 190), new ElectionChild("_a-n_0000000003", 200, 0x99)], creates: 12);
-
-        Assert.Equal([9L], queue.Candidates.Select(c => c.Sequence));
-        Assert.Equal("_a-n_0000000003", Assert.Single(queue.Foreign).Name);
+                var queue = CandidateQueue.Build(children.OrderBy(_ => random.Next()).ToList());
+                if (queue.Candidates is [var leader, ..] && leader.Name != lastLeader)
+                {
+                    Assert.True(lastEpoch is null || leader.Czxid > lastEpoch, $"run {run}, step {step}: {leader.Name} leads with epoch {leader.Czxid} after epoch {lastEpoch}");
+                    (lastLeader, lastEpoch) = (leader.Name, leader.Czxid);
+                }
+            }
+        }
     }
 
     [Fact]
@@ -110,7 +137,7 @@ public sealed class CandidateQueueTests
     [Fact]
     public void The_queue_carries_each_candidates_creation_zxid_as_its_token()
     {
-        var queue = CandidateQueue.Build([Real(4, 140), Real(2, 120)], creates: 5);
+        var queue = CandidateQueue.Build([Real(4, 140), Real(2, 120)]);
 
         Assert.Equal([120L, 140L], queue.Candidates.Select(c => c.Czxid));
     }
@@ -136,7 +163,7 @@ public sealed class CandidateQueueTests
             }
 
             var shuffled = children.OrderBy(_ => random.Next()).ToList();
-            var queue = CandidateQueue.Build(shuffled, creates);
+            var queue = CandidateQueue.Build(shuffled);
 
             Assert.Empty(queue.Foreign);
             Assert.Equal(children.Select(c => c.Name), queue.Candidates.Select(c => c.Name));

@@ -4,15 +4,16 @@ using ClusterDashboard.ZooKeeper;
 
 namespace ClusterDashboard.Coordination.Tests;
 
-/// <summary>A child of the election parent that ZooKeeper did not number, put there by hand with the cluster's own
-/// credentials (with them, nobody else can): the participants and the view both ignore it, so nobody believes it
-/// leads and nobody believes it leads while the view names another.</summary>
+/// <summary>Children of the election parent put there by hand with the cluster's own credentials (with them, nobody
+/// else can), named to cheat the queue: the participants and the view both queue them where they were made, so none
+/// jumps ahead of a candidate made before it, nobody believes it leads while the view names another, and the leader's
+/// epoch only goes up.</summary>
 public sealed class ForgedCandidateTests(StandaloneZooKeeperFixture zookeeper) : IClassFixture<StandaloneZooKeeperFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task A_plain_ephemeral_named_ahead_of_the_queue_never_leads_in_the_view_or_for_any_participant_through_a_failover()
+    public async Task A_plain_ephemeral_named_ahead_of_the_queue_queues_last_where_it_was_made_in_the_view_and_for_every_participant()
     {
         var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "forged");
         await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(4));
@@ -26,28 +27,68 @@ public sealed class ForgedCandidateTests(StandaloneZooKeeperFixture zookeeper) :
         var last = cluster.Participants.Single(p => p != first && p != next);
         await using var forger = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
 
-        var forged = (await forger.CreateAsync(
+        var forged = ZooKeeperPath.Name((await forger.CreateAsync(
             "/election/_a-n_0000000000",
             Encoding.UTF8.GetBytes("""{"nodeId":"evil","url":"http://evil.example:6666"}"""),
             CreateMode.Ephemeral,
-            [new Acl(Permissions.All, ZooKeeperId.Anyone)])).Path;
-        var seen = await Eventually.UntilAsync(_ => Task.FromResult(observer.Current), s => s.Foreign.Count == 1, Deadline, "the view lists the forged znode");
-        // Wake every participant: a change of the queue makes each look again (resign hands over from node-1).
+            [new Acl(Permissions.All, ZooKeeperId.Anyone)])).Path);
+        var seen = await Eventually.UntilAsync(_ => Task.FromResult(observer.Current), s => s.Candidates.Count == 4, Deadline, "the view queues the forged znode");
+        // Wake every participant: a change of the queue makes each look again (resign hands over from node-1, whose new
+        // candidate queues behind the forged one).
         first.Election.Resign();
         var after = await Eventually.UntilAsync(
             _ => Task.FromResult(observer.Current),
             s => s.Leader is { } l && l.NodeId == next.Election.NodeId && next.Election.State == LeadershipState.Leader
+                && first.Election.Watching == forged
                 && cluster.Participants.All(p => p.Election.State is LeadershipState.Leader or LeadershipState.Follower),
             Deadline,
-            "the next real candidate leads, in the view and in its own eyes");
+            "the next real candidate leads, in the view and in its own eyes, and node-1 queues again behind the forged one");
 
         Assert.Equal("node-1", seen.Leader!.NodeId);
-        Assert.Equal(ZooKeeperPath.Name(forged), seen.Foreign[0].Name);
-        Assert.Contains("was created after candidate", seen.Foreign[0].Reason, StringComparison.Ordinal);
+        Assert.Equal(forged, seen.Candidates[^1].Znode);
+        Assert.Empty(seen.Foreign);
         Assert.Single(cluster.Leaders);
-        Assert.DoesNotContain(after.Candidates, c => c.Znode == ZooKeeperPath.Name(forged));
-        Assert.DoesNotContain(cluster.Participants, p => p.Election.Watching == ZooKeeperPath.Name(forged));
+        Assert.Equal([next.Election.Znode, last.Election.Znode, forged, first.Election.Znode], after.Candidates.Select(c => c.Znode));
         Assert.Equal(next.Election.Znode, last.Election.Watching);
+        Assert.Equal(last.Election.Znode, after.Candidates.Single(c => c.Znode == forged).Watching);
+    }
+
+    [Fact]
+    public async Task A_plain_ephemeral_numbered_ahead_of_the_count_leads_in_its_turn_and_the_epoch_never_goes_back()
+    {
+        var connectString = await IsolatedNamespace.CreateAsync(zookeeper.ConnectString, "ahead");
+        await using var cluster = new ElectionCluster(connectString, TimeSpan.FromSeconds(4));
+        var observer = cluster.Observe();
+        var first = cluster.Start("node-1");
+        await Eventually.UntilAsync(_ => Task.FromResult(first.Election.State == LeadershipState.Leader), Deadline, "node-1 leads");
+        await using var forger = await ZooKeeperClient.ConnectAsync(TestCredentials.ClientOptions(connectString));
+        // Two creates so far: ZooKeeper would number the next child 1. This one claims 5, a number that only fits once
+        // a few more candidates have come and gone; then it must not count as older than the leaders made meanwhile.
+        var forged = ZooKeeperPath.Name((await forger.CreateAsync("/election/_a-n_0000000005", "{}", CreateMode.Ephemeral)).Path);
+        cluster.Start("node-2");
+        cluster.Start("node-3");
+        await Eventually.UntilAsync(_ => Task.FromResult(cluster.Participants.Count(p => p.Election.State == LeadershipState.Follower) == 2), Deadline, "two follow");
+
+        // Hand over again and again, as each leader resigns, until the forged child leads: each epoch the view names
+        // must be above the one before.
+        var epochs = new List<(string Znode, long Epoch)> { (observer.Current.Leader!.Znode, observer.Current.Leader.Epoch) };
+        for (var resigns = 0; resigns < 8 && epochs[^1].Znode != forged; resigns++)
+        {
+            var leader = Assert.Single(cluster.Leaders);
+            var resigning = leader.Election.Znode;
+            leader.Election.Resign();
+            var view = await Eventually.UntilAsync(
+                _ => Task.FromResult(observer.Current),
+                s => s.Leader is { } l && l.Znode != resigning && (l.Znode == forged || cluster.Participants.Any(p => p.Election.Znode == l.Znode && p.Election.State == LeadershipState.Leader)),
+                Deadline,
+                $"a leader after {resigning}");
+            epochs.Add((view.Leader!.Znode, view.Leader.Epoch));
+        }
+
+        Assert.Equal(forged, epochs[^1].Znode);
+        Assert.True(epochs.Zip(epochs.Skip(1)).All(p => p.Second.Epoch > p.First.Epoch), string.Join(" -> ", epochs));
+        Assert.Equal(2, epochs.Count); // made right after node-1's candidate, it is the next to lead
+        Assert.Empty(cluster.Leaders); // nobody believes it leads while the view names the forged child
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public static class ClusterApi
         api.MapGet("/election/foreign", GetForeign)
             .WithName("GetForeignZnodes")
             .ViewRead()
-            .WithSummary("Children of the election parent that are not candidates (not ephemeral, or not numbered by ZooKeeper), with why: they never lead.");
+            .WithSummary("Children of the election parent that are not candidates (not ephemeral, or with no sequence number in their name), with why: they never lead.");
         api.MapGet("/node", GetNode)
             .WithName("GetNode")
             .WithSummary("This node and its own view of its role.");
