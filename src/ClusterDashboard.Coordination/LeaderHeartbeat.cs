@@ -33,11 +33,11 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (election.Term is { State: LeadershipState.Leader, Epoch: { } epoch })
+                if (election.Term is { State: LeadershipState.Leader, Epoch: { } epoch } term)
                 {
                     try
                     {
-                        await BeatAsync(epoch, cancellationToken).ConfigureAwait(false);
+                        await BeatAsync(epoch, term.Since, cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -68,11 +68,12 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
         }
     }
 
-    /// <summary>One fenced write; returns whether it was accepted.</summary>
-    public async Task<bool> BeatAsync(long epoch, CancellationToken cancellationToken)
+    /// <summary>One fenced write for the term with token <paramref name="epoch"/>, which began at
+    /// <paramref name="since"/>; returns whether it was accepted.</summary>
+    public async Task<bool> BeatAsync(long epoch, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var beat = new HeartbeatInfo(election.NodeId, epoch, election.LeaderSince ?? now, now).ToBytes();
+        var beat = new HeartbeatInfo(election.NodeId, epoch, since ?? now, now).ToBytes();
         return await WriteAsync(Operation.SetData(options.HeartbeatPath, beat), cancellationToken).ConfigureAwait(false) switch
         {
             Written.Yes => true,

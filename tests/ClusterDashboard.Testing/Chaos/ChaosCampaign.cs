@@ -169,8 +169,12 @@ public sealed class ChaosCampaign
         var agreed = await AgreementAsync(_options.AgreementBound, cancellationToken);
         if (agreed is null)
         {
+            // What the nodes and servers were doing when the bound ran out, not once they agreed at last.
+            var atBound = $"{Describe()}; servers: {await ServerModesAsync(cancellationToken)}";
             var late = await AgreementAsync(TimeSpan.FromSeconds(60), cancellationToken);
-            _missed.Add($"{fault} ({outcome}): no agreement within {_options.AgreementBound.TotalMilliseconds:F0} ms of the heal{(late is null ? ", nor a minute later" : $"; it came {(_options.AgreementBound + late.Value).TotalMilliseconds:F0} ms after")}: {Describe()}");
+            var missed = $"{fault} ({outcome}): no agreement within {_options.AgreementBound.TotalMilliseconds:F0} ms of the heal{(late is null ? ", nor a minute later" : $"; it came {(_options.AgreementBound + late.Value).TotalMilliseconds:F0} ms after")}; at the bound: {atBound}";
+            _missed.Add(missed);
+            _options.Log(missed);
             if (late is null)
             {
                 var servers = string.Join("\n", _zookeeper.Servers.Select(z => $"--- zk{z.Id}:\n{z.Tail()}"));
@@ -337,7 +341,26 @@ public sealed class ChaosCampaign
             && _nodes.All(n => leader.Observer.Current.Candidates.Any(c => c.Znode == n.Election.Znode));
     }
 
-    private string Describe() => string.Join(", ", _nodes.Select(n => $"{n.Options.NodeId} {n.Election.State} (sees {n.Observer.Current.Leader?.NodeId ?? "no leader"})"));
+    private string Describe() => string.Join(", ", _nodes.Select(n =>
+        $"{n.Options.NodeId} {n.Election.State} with {n.Election.Znode ?? "no candidate"} (sees {n.Observer.Current.Leader?.NodeId ?? "no leader"}, queue {string.Join(" ", n.Observer.Current.Candidates.Select(c => c.Znode))})"));
+
+    private async Task<string> ServerModesAsync(CancellationToken cancellationToken)
+    {
+        var modes = new List<string>();
+        foreach (var server in _zookeeper.Servers)
+        {
+            try
+            {
+                modes.Add($"zk{server.Id} {(await ClusterDashboard.ZooKeeper.Admin.FourLetterWords.SrvrAsync(server.Address, TimeSpan.FromSeconds(1), cancellationToken: cancellationToken)).Mode}");
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                modes.Add($"zk{server.Id} not answering ({e.GetType().Name})");
+            }
+        }
+
+        return string.Join(", ", modes);
+    }
 
     private async Task<TimeSpan?> AgreementAsync(TimeSpan bound, CancellationToken cancellationToken)
     {
