@@ -411,7 +411,7 @@ public sealed class LeaderElection : IElectionParticipant
                         var watchOwn = WatchOwn();
                         var forgotten = ForgetPredecessor(predecessor);
                         predecessorWatched = predecessor;
-                        await zk.GetDataAsync(ZooKeeperPath.Combine(_electionPath, predecessor), onPredecessor, cancellationToken).ConfigureAwait(false);
+                        await WatchPredecessorAsync(zk, ZooKeeperPath.Combine(_electionPath, predecessor), onPredecessor, cancellationToken).ConfigureAwait(false);
                         await Task.WhenAll(watchOwn, forgotten).ConfigureAwait(false);
                         var owners = stats.ToDictionary(c => c.Name, c => c.EphemeralOwner, StringComparer.Ordinal);
                         // A session whose marker, read along, says it let go (or ended) can never hold again: markers only
@@ -469,6 +469,25 @@ public sealed class LeaderElection : IElectionParticipant
         Task.WhenAll(
             RemoveWatchAsync(zk, _electionPath, WatcherType.Children, onQueue),
             RemoveWatchAsync(zk, ZooKeeperPath.Combine(_electionPath, candidate), WatcherType.Data, onOwnCandidate));
+
+    // getData, not exists: a predecessor gone already leaves no watch behind (see the caller). One this session may not
+    // read (an ACL someone else set) refuses getData, and its watch with it; exists needs no permission and watches
+    // its deletion all the same. Gone by then, it left a watch on its name, removed at once: look again (NoNode).
+    private static async Task WatchPredecessorAsync(ZooKeeperClient zk, string path, Action<WatchedEvent> watcher, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await zk.GetDataAsync(path, watcher, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoAuth)
+        {
+            if (await zk.ExistsAsync(path, watcher, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await RemoveWatchAsync(zk, path, WatcherType.Data, watcher).ConfigureAwait(false);
+                throw new ZooKeeperException(ZooKeeperErrorCode.NoNode, path);
+            }
+        }
+    }
 
     private static async Task RemoveWatchAsync(ZooKeeperClient zk, string path, WatcherType type, Action<WatchedEvent> watcher)
     {
