@@ -16,7 +16,7 @@ public enum DisagreementSeverity
 /// <param name="Sentence">The split, explained.</param>
 public sealed record Disagreement(string Key, DisagreementSeverity Severity, IReadOnlyList<string> Nodes, string Sentence);
 
-/// <summary>Compares each node's published belief with ZooKeeper's queue: the lowest real candidate leads, and only
+/// <summary>Compares each node's published belief with ZooKeeper's queue: the oldest candidate leads, and only
 /// the node that owns it should believe it does.</summary>
 public static class BeliefCheck
 {
@@ -35,7 +35,7 @@ public static class BeliefCheck
                 "two-leaders:" + string.Join(',', names),
                 DisagreementSeverity.Danger,
                 names,
-                $"{Join(names)} all believe they lead (epochs {string.Join(", ", believers.Select(b => b.Epoch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"))}); ZooKeeper's lowest candidate is {(truth is null ? "nobody's" : $"{truth.NodeId}'s (#{truth.Sequence}, session {owner})")}. Only a write fenced with the higher epoch can still succeed."));
+                $"{Join(names)} all believe they lead (epochs {string.Join(", ", believers.Select(b => b.Epoch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"))}); ZooKeeper's oldest candidate is {(truth is null ? "nobody's" : $"{truth.NodeId}'s (#{truth.Sequence}, session {owner})")}. Only a write fenced with the higher epoch can still succeed."));
         }
 
         foreach (var believer in believers.Where(b => b.NodeId != truth?.NodeId))
@@ -46,7 +46,7 @@ public static class BeliefCheck
                 [believer.NodeId],
                 truth is null
                     ? $"{believer.NodeId} believes it leads (epoch {believer.Epoch}), but ZooKeeper has no candidate left: its session or its candidate is gone."
-                    : $"{believer.NodeId} believes it leads (epoch {believer.Epoch}), but ZooKeeper's lowest candidate is {truth.NodeId}'s (#{truth.Sequence}, epoch {truth.Epoch}, session {owner}); its fenced writes fail."));
+                    : $"{believer.NodeId} believes it leads (epoch {believer.Epoch}), but ZooKeeper's oldest candidate is {truth.NodeId}'s (#{truth.Sequence}, epoch {truth.Epoch}, session {owner}); its fenced writes fail."));
         }
 
         // The right node in the wrong term: it left and joined again (a resign, a new session), and still acts on the
@@ -57,7 +57,7 @@ public static class BeliefCheck
                 "old-term:" + believer.NodeId,
                 DisagreementSeverity.Danger,
                 [believer.NodeId],
-                $"{believer.NodeId} believes it leads in epoch {believer.Epoch}, but ZooKeeper's lowest candidate is its newer one (#{truth!.Sequence}, epoch {truth.Epoch}, session {owner}): it acts on a term that ended, and its fenced writes fail."));
+                $"{believer.NodeId} believes it leads in epoch {believer.Epoch}, but ZooKeeper's oldest candidate is its newer one (#{truth!.Sequence}, epoch {truth.Epoch}, session {owner}): it acts on a term that ended, and its fenced writes fail."));
         }
 
         if (truth is not null && snapshot.Beliefs.FirstOrDefault(b => b.NodeId == truth.NodeId) is { } headBelief && headBelief.Believes != NodeState.Leader)
@@ -66,7 +66,7 @@ public static class BeliefCheck
                 "head-does-not-lead:" + truth.NodeId,
                 DisagreementSeverity.Warning,
                 [truth.NodeId],
-                $"ZooKeeper's lowest candidate is {truth.NodeId}'s (#{truth.Sequence}, session {owner}), but {truth.NodeId} believes it is {headBelief.Believes.Name()}: nobody acts as leader until it finds out."));
+                $"ZooKeeper's oldest candidate is {truth.NodeId}'s (#{truth.Sequence}, session {owner}), but {truth.NodeId} believes it is {headBelief.Believes.Name()}: nobody acts as leader until it finds out."));
         }
 
         return found;

@@ -12,7 +12,7 @@ public enum LeadershipState
     /// <summary>A candidate behind another one; watches only its predecessor.</summary>
     Follower,
 
-    /// <summary>The lowest candidate on a live connection: acts as leader.</summary>
+    /// <summary>The oldest candidate on a live connection: acts as leader.</summary>
     Leader,
 
     /// <summary>The connection is lost but the session may still be alive: must not act as leader.</summary>

@@ -6,8 +6,8 @@ namespace ClusterDashboard.Coordination;
 /// ZooKeeper appends its parent's create counter to a sequential znode's name, formatted as "%010d": ten digits, or
 /// once the signed 32-bit counter has wrapped past 2^31 − 1, a minus sign and the digits ("-000000005", and
 /// "-2147483648" at eleven characters). Read as an unsigned count, so the order carries on across the wrap: the name
-/// after n_2147483647 is n_-2147483648, which reads as 2147483648. Candidates are ordered by it alone, since names from
-/// other clients carry other prefixes.
+/// after n_2147483647 is n_-2147483648, which reads as 2147483648. It orders the history records; candidates queue by
+/// their creation (<see cref="CandidateQueue"/>), and need a number only to count as candidates.
 /// </summary>
 public static class SequenceNumber
 {

@@ -12,7 +12,7 @@ public sealed class CandidateQueueTests
     private static ElectionChild Real(long number, long czxid, long owner = 0x51) => new($"_c_{number:x}-n_{number:D10}", czxid, owner);
 
     [Fact]
-    public void Children_numbered_by_zookeeper_queue_lowest_number_first_whatever_their_prefix()
+    public void Children_queue_in_creation_order_which_for_numbers_zookeeper_gave_is_number_order_whatever_their_prefix()
     {
         var queue = CandidateQueue.Build([Real(4, 140), new ElectionChild("zzz-0000000002", 120, 0x52), Real(7, 170)]);
 
@@ -70,20 +70,22 @@ public sealed class CandidateQueueTests
     }
 
     [Fact]
-    public void Through_any_history_of_joins_forgeries_and_leaves_the_leaders_epoch_only_goes_up()
+    public void Through_any_history_of_joins_forgeries_and_leaves_the_leaders_epoch_only_goes_up_and_participants_agree_with_the_view()
     {
-        // Real joins numbered from the create count, forgeries named anything (below, at or far above the count,
-        // with or without a number), leaves of the leader and of anyone: every new leader's epoch is above the last.
+        // Real joins numbered from the create count, forgeries named anything (below, at or far above the count, with
+        // or without a number, persistent or not), several made in one multi (one czxid, one session), leaves of the
+        // leader and of anyone. Every new leader's epoch is above the last, but for the next child of the same multi,
+        // which shares it; and a participant that knows only the children up to some moment (CandidateStatCache:
+        // later ones are only counted) queues them as the view does.
         var random = new Random(20261203);
         for (var run = 0; run < 300; run++)
         {
             var children = new List<ElectionChild>();
             long creates = 0, zxid = 100;
-            long? lastEpoch = null;
-            string? lastLeader = null;
+            (string Name, long Epoch, long Owner)? last = null;
             for (var step = 0; step < 60; step++)
             {
-                var roll = random.Next(10);
+                var roll = random.Next(12);
                 if (children.Count > 0 && roll < 2)
                 {
                     children.RemoveAt(0); // whoever was made first: often the leader
@@ -92,24 +94,47 @@ public sealed class CandidateQueueTests
                 {
                     children.RemoveAt(random.Next(children.Count));
                 }
-                else if (roll < 7)
+                else if (roll < 8)
                 {
-                    children.Add(Real(creates++, zxid += random.Next(1, 5)));
+                    children.Add(Real(creates, zxid += random.Next(1, 5), owner: 0x1000 + creates));
+                    creates++;
                 }
                 else
                 {
-                    var number = random.Next(0, (int)creates + 20);
-                    var name = random.Next(4) == 0 ? $"forged-{step}" : $"_a{step}-n_{number:D10}";
-                    children.Add(new ElectionChild(name, zxid += random.Next(1, 5), random.Next(5) == 0 ? 0 : 0x99));
-                    creates++;
+                    // One create, or a multi of a few: one transaction, one czxid, one session.
+                    zxid += random.Next(1, 5);
+                    var owner = random.Next(5) == 0 ? 0 : 0x90000 + step;
+                    for (var i = roll == 11 ? random.Next(2, 4) : 1; i > 0; i--)
+                    {
+                        var number = random.Next(0, (int)creates + 20);
+                        var name = random.Next(4) == 0 ? $"forged-{step}-{i}" : $"_a{step}{i}-n_{number:D10}";
+                        children.Add(new ElectionChild(name, zxid, owner));
+                        creates++;
+                    }
                 }
 
                 var queue = CandidateQueue.Build(children.OrderBy(_ => random.Next()).ToList());
-                if (queue.Candidates is [var leader, ..] && leader.Name != lastLeader)
+                if (queue.Candidates is [var leader, ..] && leader.Name != last?.Name)
                 {
-                    Assert.True(lastEpoch is null || leader.Czxid > lastEpoch, $"run {run}, step {step}: {leader.Name} leads with epoch {leader.Czxid} after epoch {lastEpoch}");
-                    (lastLeader, lastEpoch) = (leader.Name, leader.Czxid);
+                    var owner = children.Single(c => c.Name == leader.Name).EphemeralOwner;
+                    Assert.True(
+                        last is not { } l || leader.Czxid > l.Epoch || (leader.Czxid == l.Epoch && owner == l.Owner),
+                        $"run {run}, step {step}: {leader.Name} leads with epoch {leader.Czxid} after {last}");
+                    last = (leader.Name, leader.Czxid, owner);
                 }
+
+                // What a participant knows: every child made up to a moment between two transactions.
+                var byAge = children.OrderBy(c => c.Czxid).ToList();
+                var cut = random.Next(byAge.Count + 1);
+                while (cut > 0 && cut < byAge.Count && byAge[cut - 1].Czxid == byAge[cut].Czxid)
+                {
+                    cut--;
+                }
+
+                var known = CandidateQueue.Build(byAge.Take(cut).OrderBy(_ => random.Next()).ToList());
+                var knownNames = byAge.Take(cut).Select(c => c.Name).ToHashSet();
+                Assert.Equal(queue.Candidates.Where(c => knownNames.Contains(c.Name)), known.Candidates);
+                Assert.Equal(known.Candidates, queue.Candidates.Take(known.Candidates.Count));
             }
         }
     }

@@ -137,7 +137,7 @@ public sealed class ClusterSnapshotBuilderTests
         Assert.Equal([("node-1", NodeState.Leader), ("node-3", NodeState.Leader)], snapshot.Beliefs.Select(b => (b.NodeId, b.Believes)));
         Assert.Contains(disagreements, d => d.Severity == DisagreementSeverity.Danger && d.Nodes.SequenceEqual(["node-1", "node-3"]) && d.Sentence.StartsWith("node-1 and node-3 all believe they lead", StringComparison.Ordinal));
         var against = Assert.Single(disagreements, d => d.Key == "believes-leads:node-3");
-        Assert.Contains("ZooKeeper's lowest candidate is node-1's (#0, epoch 11, session 0x51)", against.Sentence, StringComparison.Ordinal);
+        Assert.Contains("ZooKeeper's oldest candidate is node-1's (#0, epoch 11, session 0x51)", against.Sentence, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class ClusterSnapshotBuilderTests
         var stale = Assert.Single(BeliefCheck.Of(Build(Tree(7))));
 
         Assert.Equal(("old-term:node-1", DisagreementSeverity.Danger), (stale.Key, stale.Severity));
-        Assert.StartsWith("node-1 believes it leads in epoch 7, but ZooKeeper's lowest candidate is its newer one (#0, epoch 11", stale.Sentence, StringComparison.Ordinal);
+        Assert.StartsWith("node-1 believes it leads in epoch 7, but ZooKeeper's oldest candidate is its newer one (#0, epoch 11", stale.Sentence, StringComparison.Ordinal);
         Assert.Empty(BeliefCheck.Of(Build(Tree(11))));
     }
 

@@ -114,7 +114,7 @@ public sealed class DashboardPageWithFakesTests(ChromiumFixture chromium) : ICla
 
         var danger = page.Locator("[data-testid=disagreement][data-severity=danger]");
         await Assertions.Expect(danger.First).ToContainTextAsync("node-2 and node-3 all believe they lead", Soon);
-        await Assertions.Expect(page.Locator("[data-testid=disagreement]").Filter(new() { HasText = "node-3 believes it leads" })).ToContainTextAsync("ZooKeeper's lowest candidate is node-2's", Soon);
+        await Assertions.Expect(page.Locator("[data-testid=disagreement]").Filter(new() { HasText = "node-3 believes it leads" })).ToContainTextAsync("ZooKeeper's oldest candidate is node-2's", Soon);
         await Assertions.Expect(page.Locator("[data-testid=belief][data-node-id=node-3]")).ToHaveAttributeAsync("data-agrees", "false", new() { Timeout = 5_000 });
         await Assertions.Expect(page.Locator("[data-testid=belief][data-node-id=node-1]")).ToHaveAttributeAsync("data-agrees", "true", new() { Timeout = 5_000 });
         await Assertions.Expect(page.Locator("[data-testid=belief][data-node-id=node-2]")).ToHaveAttributeAsync("data-agrees", "true", new() { Timeout = 5_000 });
