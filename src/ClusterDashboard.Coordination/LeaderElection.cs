@@ -411,7 +411,7 @@ public sealed class LeaderElection : IElectionParticipant
                         var watchOwn = WatchOwn();
                         var forgotten = ForgetPredecessor(predecessor);
                         predecessorWatched = predecessor;
-                        await WatchPredecessorAsync(zk, ZooKeeperPath.Combine(_electionPath, predecessor), onPredecessor, cancellationToken).ConfigureAwait(false);
+                        await WatchPredecessorAsync(zk, _electionPath, predecessor, onPredecessor, onQueue, cancellationToken).ConfigureAwait(false);
                         await Task.WhenAll(watchOwn, forgotten).ConfigureAwait(false);
                         var owners = stats.ToDictionary(c => c.Name, c => c.EphemeralOwner, StringComparer.Ordinal);
                         // A session whose marker, read along, says it let go (or ended) can never hold again: markers only
@@ -471,19 +471,21 @@ public sealed class LeaderElection : IElectionParticipant
             RemoveWatchAsync(zk, ZooKeeperPath.Combine(_electionPath, candidate), WatcherType.Data, onOwnCandidate));
 
     // getData, not exists: a predecessor gone already leaves no watch behind (see the caller). One this session may not
-    // read (an ACL someone else set) refuses getData, and its watch with it; exists needs no permission and watches
-    // its deletion all the same. Gone by then, it left a watch on its name, removed at once: look again (NoNode).
-    private static async Task WatchPredecessorAsync(ZooKeeperClient zk, string path, Action<WatchedEvent> watcher, CancellationToken cancellationToken)
+    // read (an ACL someone else set) refuses getData and its watch; and ZooKeeper delivers no event of a znode to a
+    // session that may not read it, whatever the watch. So the queue is watched instead, as the leader watches it: its
+    // listing needs no permission on the children, and the predecessor's going changes it. Not listed any more: look
+    // again (NoNode).
+    private static async Task WatchPredecessorAsync(ZooKeeperClient zk, string electionPath, string predecessor, Action<WatchedEvent> watcher, Action<WatchedEvent> queueWatcher, CancellationToken cancellationToken)
     {
+        var path = ZooKeeperPath.Combine(electionPath, predecessor);
         try
         {
             await zk.GetDataAsync(path, watcher, cancellationToken).ConfigureAwait(false);
         }
         catch (ZooKeeperException e) when (e.Code == ZooKeeperErrorCode.NoAuth)
         {
-            if (await zk.ExistsAsync(path, watcher, cancellationToken).ConfigureAwait(false) is null)
+            if (!(await zk.GetChildrenAsync(electionPath, queueWatcher, cancellationToken).ConfigureAwait(false)).Contains(predecessor))
             {
-                await RemoveWatchAsync(zk, path, WatcherType.Data, watcher).ConfigureAwait(false);
                 throw new ZooKeeperException(ZooKeeperErrorCode.NoNode, path);
             }
         }

@@ -44,14 +44,14 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
             }
 
             // Data and children of one znode from one point in the server's history.
-            var reads = await ReadAsync(zk, path, [ReadOperation.GetData(path), ReadOperation.GetChildren(path)], cancellationToken).ConfigureAwait(false);
-            if (reads[0] is not DataReadResult data)
+            var reads = await zk.MultiReadAsync([ReadOperation.GetData(path), ReadOperation.GetChildren(path)], cancellationToken).ConfigureAwait(false);
+            if (reads[0] is not DataReadResult data || reads[1] is not ChildrenReadResult children)
             {
                 continue; // not there (yet), or deleted meanwhile
             }
 
             fresh[path] = data.Node;
-            foreach (var child in reads[1] is ChildrenReadResult children ? children.Children : [])
+            foreach (var child in children.Children)
             {
                 pending.Enqueue(ZooKeeperPath.Combine(path, child));
             }
@@ -108,13 +108,11 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
         switch (watched.Type)
         {
             case WatchEventType.NodeCreated:
-                return new PendingEvent(watched, parent, parentCached, ReadAsync(
-                    zk,
-                    path,
+                return new PendingEvent(watched, parent, parentCached, zk.MultiReadAsync(
                     parentCached ? [ReadOperation.GetData(path), ReadOperation.GetData(parent!)] : [ReadOperation.GetData(path)],
                     cancellationToken), null);
             case WatchEventType.NodeDataChanged:
-                return new PendingEvent(watched, parent, parentCached, ReadAsync(zk, path, [ReadOperation.GetData(path)], cancellationToken), null);
+                return new PendingEvent(watched, parent, parentCached, zk.MultiReadAsync([ReadOperation.GetData(path)], cancellationToken), null);
             case WatchEventType.NodeDeleted when parentCached:
                 return new PendingEvent(watched, parent, parentCached, zk.MultiReadAsync([ReadOperation.GetData(parent!)], cancellationToken), null);
             case WatchEventType.NodeDeleted:
@@ -122,23 +120,6 @@ public sealed class TreeCache(IReadOnlyList<string> roots, TimeProvider time)
             default:
                 return PendingEvent.Ignored(watched);
         }
-    }
-
-    // The reads of one znode, the first of them its data. A znode this session may not read (an ACL someone else set)
-    // is still cached, with no data, by its stat: exists needs no permission, and the participants, who learn the
-    // election's children by exists, queue it; a view without it would name a leader that follows. Sent before the
-    // first await, so a burst's reads still go out together.
-    private static async Task<IReadOnlyList<ReadOperationResult>> ReadAsync(ZooKeeperClient zk, string path, ReadOperation[] operations, CancellationToken cancellationToken)
-    {
-        var reads = await zk.MultiReadAsync(operations, cancellationToken).ConfigureAwait(false);
-        if (reads[0] is not ErrorReadResult { Error: ZooKeeperErrorCode.NoAuth })
-        {
-            return reads;
-        }
-
-        return await zk.ExistsAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false) is { } stat
-            ? [new DataReadResult(new NodeData([], stat)), .. reads.Skip(1)]
-            : reads;
     }
 
     /// <summary>Applies an event begun with <see cref="Begin"/>, once its reads are answered; events are applied in the
