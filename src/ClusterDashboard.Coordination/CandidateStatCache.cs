@@ -7,8 +7,8 @@ namespace ClusterDashboard.Coordination;
 /// change for a znode, so a pass reads them only for names it has not seen. A failover pass (a deletion, nothing
 /// created) then costs no read beyond the listing. Names that appeared since the previous listing were created after
 /// every name known then, this participant's own candidate included, so they queue behind it and cannot change its
-/// place: they are only counted, and their stats fetched after the decision. Whenever that reasoning does not hold, every
-/// stat is read anew before deciding: the first pass of a candidate, a name listed before whose stat is still
+/// place: they are only counted, and their stats fetched after the decision. Whenever that reasoning does not hold,
+/// every stat is read anew before deciding: the first pass of a candidate, a name listed before whose stat is still
 /// unknown, or a create count that rose by more than the new names explain (a child made and removed between two
 /// passes, or a name removed and made again).
 /// </summary>

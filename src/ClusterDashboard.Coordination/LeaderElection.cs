@@ -7,9 +7,9 @@ namespace ClusterDashboard.Coordination;
 /// The election recipe: an EPHEMERAL_SEQUENTIAL candidate under the election path, the lowest sequence leads (read as
 /// the oldest: the order of creation, which for ZooKeeper's numbers is the same and which no name can fake, see
 /// <see cref="CandidateQueue"/>), and every other candidate watches only its predecessor, so one departure wakes one
-/// participant. The leader watches the
-/// queue and its own candidate, and holds a <see cref="LeaderLease"/>: it stops acting the moment its candidate goes,
-/// and at the latest two thirds of a session timeout after ZooKeeper last answered it. Run once per session; the state
+/// participant. The leader watches the queue and its own candidate, and holds a <see cref="LeaderLease"/>: it stops
+/// acting the moment its candidate goes, and at the latest two thirds of a session timeout after ZooKeeper last
+/// answered it. Run once per session; the state
 /// survives sessions so observers see one continuous history.
 /// </summary>
 public sealed class LeaderElection : IElectionParticipant
