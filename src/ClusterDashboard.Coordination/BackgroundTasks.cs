@@ -29,6 +29,14 @@ internal sealed class BackgroundTasks(ILogger logger)
         task.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
+    /// <summary>Runs <paramref name="work"/> as a job once <paramref name="delay"/> has passed on <paramref name="time"/>;
+    /// a stop meanwhile (<paramref name="cancellationToken"/>) ends it unrun.</summary>
+    public void RunAfter(string what, TimeSpan delay, TimeProvider time, Func<Task> work, CancellationToken cancellationToken) => Run(what, async () =>
+    {
+        await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        await work().ConfigureAwait(false);
+    });
+
     /// <summary>Waits for every job started so far (and those they start meanwhile), or until
     /// <paramref name="cancellationToken"/> gives up on them.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)

@@ -94,20 +94,12 @@ public sealed class ClusterNode : IFaultCommander, IAsyncDisposable
     private void PublishStatus() => _background.Run("status", () => _status.PublishAsync(_stop.Token));
 
     // A status that says this node now leads: after the follow-up delay, with the state it is in by then.
-    private void PublishStatusLater() => _background.Run("status", async () =>
-    {
-        await FollowUpAsync().ConfigureAwait(false);
-        await _status.PublishAsync(_stop.Token).ConfigureAwait(false);
-    });
+    private void PublishStatusLater() => FollowUp("status", () => _status.PublishAsync(_stop.Token));
 
     // Only records of what happened, each with its own time: they wait for the change to reach every view first.
-    private void AppendHistory(HistoryRecord record) => _background.Run($"history {record.Type}", async () =>
-    {
-        await FollowUpAsync().ConfigureAwait(false);
-        await _history.AppendAsync(record, _stop.Token).ConfigureAwait(false);
-    });
+    private void AppendHistory(HistoryRecord record) => FollowUp($"history {record.Type}", () => _history.AppendAsync(record, _stop.Token));
 
-    private Task FollowUpAsync() => Options.FollowUpDelay > TimeSpan.Zero ? Task.Delay(Options.FollowUpDelay, _time, _stop.Token) : Task.CompletedTask;
+    private void FollowUp(string what, Func<Task> write) => _background.RunAfter(what, Options.FollowUpDelay, _time, write, _stop.Token);
 
     private void OnLeadershipChanged(LeadershipChange change)
     {

@@ -245,14 +245,9 @@ public sealed class ClusterParticipant : IAsyncDisposable
         {
             // Shown on the page only: it follows the change (ClusterNodeOptions.FollowUpDelay), with the state by then,
             // so two changes in a row cannot publish out of order.
-            _background.Run("publish member state", async () =>
-            {
-                await DelayAsync(_options.FollowUpDelay, _stop.Token).ConfigureAwait(false);
-                if (Election.State is LeadershipState.Leader or LeadershipState.Follower && !_stop.IsCancellationRequested)
-                {
-                    await _member.PublishStateAsync(zk, NodeStates.Of(Election.State), _stop.Token).ConfigureAwait(false);
-                }
-            });
+            _background.RunAfter("publish member state", _options.FollowUpDelay, Drill.Clock, () => Election.State is LeadershipState.Leader or LeadershipState.Follower
+                ? _member.PublishStateAsync(zk, NodeStates.Of(Election.State), _stop.Token)
+                : Task.CompletedTask, _stop.Token);
         }
     }
 

@@ -9,8 +9,7 @@ namespace ClusterDashboard.Coordination;
 /// <see cref="CandidateQueue"/>), and every other candidate watches only its predecessor, so one departure wakes one
 /// participant. The leader watches the queue and its own candidate, and holds a <see cref="LeaderLease"/>: it stops
 /// acting the moment its candidate goes, and at the latest two thirds of a session timeout after ZooKeeper last
-/// answered it. Run once per session; the state
-/// survives sessions so observers see one continuous history.
+/// answered it. Run once per session; the state survives sessions so observers see one continuous history.
 /// </summary>
 public sealed class LeaderElection : IElectionParticipant
 {
@@ -276,10 +275,7 @@ public sealed class LeaderElection : IElectionParticipant
                         await unwatched.ConfigureAwait(false);
                         // Only once it went through: a resign cut short by a lost connection is tried again after it.
                         _resignRequested = false;
-                        if (RejoinDelay > TimeSpan.Zero)
-                        {
-                            await Task.Delay(RejoinDelay, _time, cancellationToken).ConfigureAwait(false);
-                        }
+                        await Task.Delay(RejoinDelay, _time, cancellationToken).ConfigureAwait(false);
 
                         candidate = await JoinAsync(zk, known, marker, cancellationToken).ConfigureAwait(false);
                         ahead = null;

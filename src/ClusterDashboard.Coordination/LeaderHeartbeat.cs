@@ -52,10 +52,7 @@ public sealed class LeaderHeartbeat(LeaderElection election, ClusterNodeOptions 
                 try
                 {
                     await tookOver.WaitAsync(tick.Token).ConfigureAwait(false);
-                    if (options.FollowUpDelay > TimeSpan.Zero)
-                    {
-                        await Task.Delay(options.FollowUpDelay, time, cancellationToken).ConfigureAwait(false);
-                    }
+                    await Task.Delay(options.FollowUpDelay, time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
