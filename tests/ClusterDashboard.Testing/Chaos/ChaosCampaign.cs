@@ -349,14 +349,7 @@ public sealed class ChaosCampaign
         var modes = new List<string>();
         foreach (var server in _zookeeper.Servers)
         {
-            try
-            {
-                modes.Add($"zk{server.Id} {(await ClusterDashboard.ZooKeeper.Admin.FourLetterWords.SrvrAsync(server.Address, TimeSpan.FromSeconds(1), cancellationToken: cancellationToken)).Mode}");
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                modes.Add($"zk{server.Id} not answering ({e.GetType().Name})");
-            }
+            modes.Add($"zk{server.Id} {await server.ModeAsync(cancellationToken) ?? "not serving"}");
         }
 
         return string.Join(", ", modes);
